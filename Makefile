@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build kxen.ko, the freestanding hypervisor and the tools
+# make check      unit tests, style, DKMS and the lab selftests (see README)
+# make unit       host unit tests only
+#
+# KDIR is the kernel build tree. It defaults to the running kernel's; when
+# that has none (a CI container, say) the lab's pinned Debian kernel is used.
+
+include scripts/lab-kernel
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+		    /lib/modules/$(LAB_KABI)-amd64/build)
+
+CC ?= gcc
+CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+
+.PHONY: all module hv tools unit print-hv-cflags check checkpatch clean
+
+all: module tools
+
+include hv/build.mk
+
+hv: $(HV_OUT)/kxen-hv.o
+
+module: hv
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) does not exist: run scripts/install-deps or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools: userspace/kxen
+
+userspace/kxen: userspace/kxen.c
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
+include hv/tests/build.mk
+
+unit: $(UNIT_PROGS)
+	scripts/ktap-run $(UNIT_PROGS) $(UNIT_SCRIPTS)
+
+print-hv-cflags:
+	@echo $(HV_CFLAGS)
+
+check:
+	scripts/check
+
+checkpatch:
+	scripts/checkpatch
+
+clean:
+	@test ! -d "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build userspace/kxen

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for hv/cpu_caps.c: CPUID/MSR fixtures of the CPUs kxen meets
+ * (the lab's QEMU and bochs models, real AMD and Intel parts, firmware and
+ * KVM states) must decode to the right features and verdicts.
+ */
+#include <string.h>
+#include <kxen/cpu_caps.h>
+#include "ktap.h"
+
+#define EFER_SVME	(1ull << 12)
+#define CR4_LA57	(1ull << 12)
+#define CR4_VMXE	(1ull << 13)
+
+/* AMD CPU as QEMU 7.2 TCG "-cpu max" shows it: SVM with NPT and VGIF. */
+static struct kxen_cpu_raw amd_qemu_max(void)
+{
+	return (struct kxen_cpu_raw){
+		.max_leaf = 0xd,
+		.vendor = { 0x68747541, 0x69746e65, 0x444d4163 },
+		.leaf1_ecx = (1u << 17) | (1u << 21) | (1u << 26) | (1u << 31),
+		.leaf7_ebx = 1u << 10,
+		.leaf7_ecx = 1u << 16,
+		.max_ext_leaf = 0x8000000a,
+		.ext1_ecx = 1u << 2,
+		.ext1_edx = (1u << 20) | (1u << 26) | (1u << 29),
+		.ext8_eax = 0x3028,	/* 40 physical, 48 virtual bits */
+		.svm_eax = 1, .svm_ebx = 0x10,
+		.svm_edx = (1u << 0) | (1u << 16),
+		.efer = 0xd01,
+		.cr4 = 0x3506f0,
+		.msrs_valid = KXEN_RAW_MSR_VM_CR,
+	};
+}
+
+/* Intel CPU as bochs' corei7_skylake_x model shows it. */
+static struct kxen_cpu_raw intel_skylake(void)
+{
+	return (struct kxen_cpu_raw){
+		.max_leaf = 0x16,
+		.vendor = { 0x756e6547, 0x49656e69, 0x6c65746e },
+		.leaf1_ecx = (1u << 5) | (1u << 17) | (1u << 21) | (1u << 26),
+		.leaf7_ebx = 1u << 10,
+		.max_ext_leaf = 0x80000008,
+		.ext1_edx = (1u << 20) | (1u << 26) | (1u << 29),
+		.ext8_eax = 0x302e,	/* 46 physical bits */
+		.efer = 0xd01,
+		.cr4 = 0x3406f0,
+		.msrs_valid = KXEN_RAW_MSR_FEATURE_CONTROL |
+			      KXEN_RAW_MSR_VMX_BASIC |
+			      KXEN_RAW_MSR_VMX_PINBASED |
+			      KXEN_RAW_MSR_VMX_PROCBASED |
+			      KXEN_RAW_MSR_VMX_PROCBASED2 |
+			      KXEN_RAW_MSR_VMX_EPT_VPID_CAP,
+		.feature_control = 0x5,	/* locked, VMX outside SMX */
+		.vmx_basic = 1ull << 55,
+		.vmx_pinbased = 0x7f00000016ull,
+		.vmx_procbased = 0xfff9fffe04006172ull,
+		.vmx_procbased2 = 0x00d7ffff00000000ull,
+		.vmx_ept_vpid_cap = 0xf0106334141ull,
+	};
+}
+
+static enum kxen_cpu_verdict verdict_of(const struct kxen_cpu_raw *raw)
+{
+	struct kxen_cpu_caps caps;
+
+	kxen_cpu_decode(raw, &caps);
+	return kxen_cpu_assess(&caps);
+}
+
+static int expect_verdict(const struct kxen_cpu_raw *raw,
+			  enum kxen_cpu_verdict want, const char *name)
+{
+	enum kxen_cpu_verdict got = verdict_of(raw);
+
+	if (got != want)
+		ktap_diag("got '%s', want '%s'", kxen_cpu_verdict_text(got),
+			  kxen_cpu_verdict_text(want));
+	return ktap_test_result(got == want, "%s", name);
+}
+
+static void test_qemu_svm(void)
+{
+	struct kxen_cpu_raw raw = amd_qemu_max();
+	struct kxen_cpu_caps caps;
+
+	kxen_cpu_decode(&raw, &caps);
+	ktap_test_result(caps.vendor == KXEN_VENDOR_AMD &&
+			 KXEN_CPU_HAS(&caps, SVM) && KXEN_CPU_HAS(&caps, NPT) &&
+			 KXEN_CPU_HAS(&caps, VGIF) &&
+			 !KXEN_CPU_HAS(&caps, NRIPS) &&
+			 !KXEN_CPU_HAS(&caps, DECODE_ASSISTS) &&
+			 !KXEN_CPU_HAS(&caps, VMX),
+			 "qemu max: svm npt vgif, no nrips or decode assists");
+	ktap_test_result(caps.phys_addr_bits == 40 &&
+			 caps.virt_addr_bits == 48 && caps.paging_levels == 4 &&
+			 KXEN_CPU_HAS(&caps, LA57),
+			 "qemu max: address sizes, la57 offered but unused");
+	expect_verdict(&raw, KXEN_CPU_READY_SVM, "qemu max: ready for svm");
+}
+
+static void test_svm_refusals(void)
+{
+	struct kxen_cpu_raw raw;
+
+	raw = amd_qemu_max();
+	raw.efer |= EFER_SVME;
+	expect_verdict(&raw, KXEN_CPU_SVM_IN_USE, "amd: EFER.SVME set is busy");
+
+	raw = amd_qemu_max();
+	raw.vm_cr = 1u << 4;
+	expect_verdict(&raw, KXEN_CPU_SVM_DISABLED,
+		       "amd: VM_CR.SVMDIS is disabled by firmware");
+
+	/* VM_CR unreadable: nothing is known to forbid SVM. */
+	raw.msrs_valid = 0;
+	expect_verdict(&raw, KXEN_CPU_READY_SVM,
+		       "amd: unreadable VM_CR is not taken as disabled");
+
+	raw = amd_qemu_max();
+	raw.svm_edx &= ~1u;
+	expect_verdict(&raw, KXEN_CPU_NO_NPT, "amd: svm without npt refused");
+
+	raw = amd_qemu_max();
+	raw.max_ext_leaf = 0x80000008;
+	expect_verdict(&raw, KXEN_CPU_NO_NPT,
+		       "amd: svm leaf beyond max leaf means no npt");
+
+	raw = amd_qemu_max();
+	raw.ext1_ecx = 0;
+	expect_verdict(&raw, KXEN_CPU_NO_VIRT, "amd: no svm at all");
+
+	raw = amd_qemu_max();
+	raw.cr4 |= CR4_LA57;
+	expect_verdict(&raw, KXEN_CPU_READY_SVM,
+		       "amd: 5-level paging kernel is fine for npt");
+}
+
+static void test_hygon(void)
+{
+	struct kxen_cpu_raw raw = amd_qemu_max();
+	struct kxen_cpu_caps caps;
+
+	raw.vendor[0] = 0x6f677948;
+	raw.vendor[1] = 0x6e65476e;
+	raw.vendor[2] = 0x656e6975;
+	kxen_cpu_decode(&raw, &caps);
+	ktap_test_result(caps.vendor == KXEN_VENDOR_AMD &&
+			 kxen_cpu_assess(&caps) == KXEN_CPU_READY_SVM,
+			 "hygon decodes as amd svm");
+}
+
+static void test_skylake_vmx(void)
+{
+	struct kxen_cpu_raw raw = intel_skylake();
+	struct kxen_cpu_caps caps;
+
+	kxen_cpu_decode(&raw, &caps);
+	ktap_test_result(caps.vendor == KXEN_VENDOR_INTEL &&
+			 KXEN_CPU_HAS(&caps, VMX) && KXEN_CPU_HAS(&caps, EPT) &&
+			 KXEN_CPU_HAS(&caps, VPID) &&
+			 KXEN_CPU_HAS(&caps, UNRESTRICTED_GUEST) &&
+			 KXEN_CPU_HAS(&caps, MSR_BITMAP) &&
+			 KXEN_CPU_HAS(&caps, PREEMPTION_TIMER),
+			 "skylake: vmx ept vpid unrestricted msr_bitmap timer");
+	ktap_test_result(KXEN_CPU_HAS(&caps, EPT_4LEVEL) &&
+			 !KXEN_CPU_HAS(&caps, EPT_5LEVEL) &&
+			 KXEN_CPU_HAS(&caps, EPT_WB) &&
+			 KXEN_CPU_HAS(&caps, EPT_2M) &&
+			 KXEN_CPU_HAS(&caps, EPT_1G) &&
+			 KXEN_CPU_HAS(&caps, INVEPT) &&
+			 KXEN_CPU_HAS(&caps, INVVPID) &&
+			 !KXEN_CPU_HAS(&caps, SVM) && !KXEN_CPU_HAS(&caps, NPT),
+			 "skylake: ept capabilities decoded");
+	expect_verdict(&raw, KXEN_CPU_READY_VMX, "skylake: ready for vmx");
+}
+
+static void test_vmx_refusals(void)
+{
+	struct kxen_cpu_raw raw;
+
+	raw = intel_skylake();
+	raw.feature_control = 0x1;
+	expect_verdict(&raw, KXEN_CPU_VMX_DISABLED,
+		       "intel: FEATURE_CONTROL locked without vmx");
+
+	raw.feature_control = 0x0;
+	expect_verdict(&raw, KXEN_CPU_READY_VMX,
+		       "intel: unlocked FEATURE_CONTROL is usable");
+
+	raw = intel_skylake();
+	raw.cr4 |= CR4_VMXE;
+	expect_verdict(&raw, KXEN_CPU_VMX_IN_USE, "intel: CR4.VMXE is busy");
+
+	raw = intel_skylake();
+	raw.vmx_procbased &= ~(1ull << (32 + 31));
+	expect_verdict(&raw, KXEN_CPU_NO_EPT,
+		       "intel: no secondary controls means no ept");
+
+	raw = intel_skylake();
+	raw.msrs_valid &= ~KXEN_RAW_MSR_VMX_PROCBASED2;
+	expect_verdict(&raw, KXEN_CPU_NO_EPT,
+		       "intel: unreadable secondary controls means no ept");
+
+	raw = intel_skylake();
+	raw.vmx_procbased2 &= ~(1ull << (32 + 7));
+	expect_verdict(&raw, KXEN_CPU_NO_UNRESTRICTED_GUEST,
+		       "intel: ept without unrestricted guest refused");
+
+	raw = intel_skylake();
+	raw.vmx_ept_vpid_cap &= ~(1ull << 14);
+	expect_verdict(&raw, KXEN_CPU_NO_EPT_WALK,
+		       "intel: ept without write-back tables refused");
+
+	raw = intel_skylake();
+	raw.leaf1_ecx &= ~(1u << 5);
+	expect_verdict(&raw, KXEN_CPU_NO_VIRT, "intel: no vmx at all");
+
+	/* An Intel CPU reporting AMD's SVM bit still has no SVM. */
+	raw.ext1_ecx = 1u << 2;
+	expect_verdict(&raw, KXEN_CPU_NO_VIRT,
+		       "intel: svm bit on intel is ignored");
+}
+
+static void test_vmx_five_level(void)
+{
+	struct kxen_cpu_raw raw = intel_skylake();
+
+	raw.cr4 |= CR4_LA57;
+	expect_verdict(&raw, KXEN_CPU_READY_VMX,
+		       "intel la57: 46-bit MAXPHYADDR fits 4-level ept");
+
+	raw.ext8_eax = 0x3934;	/* 52 physical, 57 virtual bits */
+	expect_verdict(&raw, KXEN_CPU_NO_EPT_WALK,
+		       "intel la57: 52-bit MAXPHYADDR needs 5-level ept");
+
+	raw.vmx_ept_vpid_cap |= 1ull << 7;
+	expect_verdict(&raw, KXEN_CPU_READY_VMX,
+		       "intel la57: 5-level ept accepted");
+}
+
+static void test_address_size_default(void)
+{
+	struct kxen_cpu_raw raw = intel_skylake();
+	struct kxen_cpu_caps caps;
+
+	raw.max_ext_leaf = 0x80000004;
+	kxen_cpu_decode(&raw, &caps);
+	ktap_test_result(caps.phys_addr_bits == 36 &&
+			 caps.virt_addr_bits == 48,
+			 "no leaf 0x80000008: 36/48-bit defaults");
+}
+
+static void decode_both(const struct kxen_cpu_raw *a,
+			const struct kxen_cpu_raw *b,
+			struct kxen_cpu_caps *all)
+{
+	struct kxen_cpu_caps one;
+
+	kxen_cpu_decode(a, all);
+	kxen_cpu_decode(b, &one);
+	kxen_cpu_caps_merge(all, &one);
+}
+
+static void test_merge(void)
+{
+	struct kxen_cpu_raw a = amd_qemu_max(), b = amd_qemu_max();
+	struct kxen_cpu_caps all;
+
+	b.svm_edx |= 1u << 3;	/* only the second CPU has NRIPS */
+	b.ext8_eax = 0x3024;
+	decode_both(&a, &b, &all);
+	ktap_test_result(!KXEN_CPU_HAS(&all, NRIPS) &&
+			 KXEN_CPU_HAS(&all, NPT) && all.phys_addr_bits == 36 &&
+			 kxen_cpu_assess(&all) == KXEN_CPU_READY_SVM,
+			 "merge: features intersect, address bits take minimum");
+
+	b = amd_qemu_max();
+	b.efer |= EFER_SVME;
+	decode_both(&a, &b, &all);
+	ktap_test_result(kxen_cpu_assess(&all) == KXEN_CPU_SVM_IN_USE,
+			 "merge: svm busy on one cpu blocks all");
+
+	b = amd_qemu_max();
+	b.svm_edx = 0;
+	decode_both(&a, &b, &all);
+	ktap_test_result(kxen_cpu_assess(&all) == KXEN_CPU_NO_NPT,
+			 "merge: npt missing on one cpu refuses");
+
+	b = intel_skylake();
+	decode_both(&a, &b, &all);
+	ktap_test_result(kxen_cpu_assess(&all) == KXEN_CPU_MIXED,
+			 "merge: mixed vendors refused");
+
+	b = amd_qemu_max();
+	b.cr4 |= CR4_LA57;
+	decode_both(&a, &b, &all);
+	ktap_test_result(kxen_cpu_assess(&all) == KXEN_CPU_MIXED,
+			 "merge: mixed paging modes refused");
+}
+
+static void test_names(void)
+{
+	bool names_ok = true, texts_ok = true;
+	int i, j;
+
+	for (i = 0; i < KXEN_CPU_NR_FEATURES; i++) {
+		const char *name = kxen_cpu_feature_name(i);
+
+		names_ok &= name && *name && !strchr(name, ' ');
+		for (j = 0; j < i; j++)
+			names_ok &= strcmp(name, kxen_cpu_feature_name(j)) != 0;
+	}
+	ktap_test_result(names_ok, "feature names are unique single words");
+
+	for (i = 0; i < KXEN_CPU_NR_VERDICTS; i++) {
+		const char *text = kxen_cpu_verdict_text(i);
+		bool ready = !strncmp(text, "ready:", 6);
+
+		texts_ok &= text && strlen(text) > 10 &&
+			    ready == kxen_cpu_ready(i);
+	}
+	ktap_test_result(texts_ok,
+			 "every verdict has a text; only ready ones say ready");
+	ktap_test_result(!strcmp(kxen_cpu_feature_name(KXEN_CPU_NR_FEATURES),
+				 "?") &&
+			 !strcmp(kxen_cpu_verdict_text(KXEN_CPU_NR_VERDICTS),
+				 "?"),
+			 "out-of-range names are '?'");
+}
+
+int main(void)
+{
+	ktap_print_header(35);
+	test_qemu_svm();
+	test_svm_refusals();
+	test_hygon();
+	test_skylake_vmx();
+	test_vmx_refusals();
+	test_vmx_five_level();
+	test_address_size_default();
+	test_merge();
+	test_names();
+	return ktap_finished();
+}

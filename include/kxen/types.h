@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fixed-width types for code shared by the Linux module, the freestanding
+ * hypervisor and the host unit tests. Only the kernel build has
+ * <linux/types.h>; the other two get the compiler's own <stdint.h>, which
+ * a freestanding build still provides.
+ */
+#ifndef KXEN_TYPES_H
+#define KXEN_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+#endif /* KXEN_TYPES_H */
