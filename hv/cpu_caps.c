@@ -11,39 +11,39 @@ static const u32 vendor_amd[3] = { 0x68747541, 0x69746e65, 0x444d4163 };
 static const u32 vendor_hygon[3] = { 0x6f677948, 0x6e65476e, 0x656e6975 };
 static const u32 vendor_intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };
 
-#define CPUID1_ECX_VMX		(1u << 5)
-#define CPUID1_ECX_PCID		(1u << 17)
-#define CPUID1_ECX_X2APIC	(1u << 21)
-#define CPUID1_ECX_XSAVE	(1u << 26)
-#define CPUID1_ECX_HYPERVISOR	(1u << 31)
-#define CPUID7_EBX_INVPCID	(1u << 10)
-#define CPUID7_ECX_LA57		(1u << 16)
-#define CPUIDX1_ECX_SVM		(1u << 2)
-#define CPUIDX1_EDX_NX		(1u << 20)
-#define CPUIDX1_EDX_PAGE_1G	(1u << 26)
+#define CPUID1_ECX_VMX		BIT(5)
+#define CPUID1_ECX_PCID		BIT(17)
+#define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_XSAVE	BIT(26)
+#define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUID7_EBX_INVPCID	BIT(10)
+#define CPUID7_ECX_LA57		BIT(16)
+#define CPUIDX1_ECX_SVM		BIT(2)
+#define CPUIDX1_EDX_NX		BIT(20)
+#define CPUIDX1_EDX_PAGE_1G	BIT(26)
 
 /* CPUID 0x8000000a EDX */
-#define SVM_EDX_NPT		(1u << 0)
-#define SVM_EDX_LBRV		(1u << 1)
-#define SVM_EDX_NRIPS		(1u << 3)
-#define SVM_EDX_TSC_SCALE	(1u << 4)
-#define SVM_EDX_VMCB_CLEAN	(1u << 5)
-#define SVM_EDX_FLUSH_BY_ASID	(1u << 6)
-#define SVM_EDX_DECODE_ASSISTS	(1u << 7)
-#define SVM_EDX_PAUSE_FILTER	(1u << 10)
-#define SVM_EDX_AVIC		(1u << 13)
-#define SVM_EDX_VGIF		(1u << 16)
+#define SVM_EDX_NPT		BIT(0)
+#define SVM_EDX_LBRV		BIT(1)
+#define SVM_EDX_NRIPS		BIT(3)
+#define SVM_EDX_TSC_SCALE	BIT(4)
+#define SVM_EDX_VMCB_CLEAN	BIT(5)
+#define SVM_EDX_FLUSH_BY_ASID	BIT(6)
+#define SVM_EDX_DECODE_ASSISTS	BIT(7)
+#define SVM_EDX_PAUSE_FILTER	BIT(10)
+#define SVM_EDX_AVIC		BIT(13)
+#define SVM_EDX_VGIF		BIT(16)
 
-#define VM_CR_SVMDIS		(1ull << 4)
-#define EFER_SVME		(1ull << 12)
-#define CR4_LA57		(1ull << 12)
-#define CR4_VMXE		(1ull << 13)
+#define VM_CR_SVMDIS		BIT_ULL(4)
+#define EFER_SVME		BIT_ULL(12)
+#define CR4_LA57		BIT_ULL(12)
+#define CR4_VMXE		BIT_ULL(13)
 
-#define FEATURE_CONTROL_LOCKED		(1ull << 0)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ull << 2)
+#define FEATURE_CONTROL_LOCKED		BIT_ULL(0)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	BIT_ULL(2)
 
 /* VMX capability MSRs: the high half holds the allowed-1 settings. */
-#define ALLOWED1(msr, bit)		(((msr) >> 32) & (1ull << (bit)))
+#define ALLOWED1(msr, bit)		(((msr) >> 32) & BIT_ULL(bit))
 #define PINBASED_PREEMPTION_TIMER	6
 #define PROCBASED_MSR_BITMAP		28
 #define PROCBASED_SECONDARY		31
@@ -52,13 +52,13 @@ static const u32 vendor_intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };
 #define PROCBASED2_UNRESTRICTED		7
 
 /* IA32_VMX_EPT_VPID_CAP */
-#define EPT_CAP_WALK4		(1ull << 6)
-#define EPT_CAP_WALK5		(1ull << 7)
-#define EPT_CAP_WB		(1ull << 14)
-#define EPT_CAP_2M		(1ull << 16)
-#define EPT_CAP_1G		(1ull << 17)
-#define EPT_CAP_INVEPT		(1ull << 20)
-#define EPT_CAP_INVVPID		(1ull << 32)
+#define EPT_CAP_WALK4		BIT_ULL(6)
+#define EPT_CAP_WALK5		BIT_ULL(7)
+#define EPT_CAP_WB		BIT_ULL(14)
+#define EPT_CAP_2M		BIT_ULL(16)
+#define EPT_CAP_1G		BIT_ULL(17)
+#define EPT_CAP_INVEPT		BIT_ULL(20)
+#define EPT_CAP_INVVPID		BIT_ULL(32)
 
 #define CPUID_EXT_SVM		0x8000000au
 #define CPUID_EXT_ADDR_SIZES	0x80000008u
@@ -73,7 +73,7 @@ static void set_if(struct kxen_cpu_caps *caps, enum kxen_cpu_feature f,
 		   bool present)
 {
 	if (present)
-		caps->features |= 1ull << f;
+		caps->features |= BIT_ULL(f);
 }
 
 static bool msr_valid(const struct kxen_cpu_raw *raw, u32 which)
@@ -261,9 +261,40 @@ enum kxen_cpu_verdict kxen_cpu_assess(const struct kxen_cpu_caps *caps)
 	return KXEN_CPU_NO_VIRT;
 }
 
-#define KXEN_CPU_FEATURE_NAME(id, name) [KXEN_CPU_##id] = #name,
+/* Names follow /proc/cpuinfo where Linux has one. */
 static const char *const feature_names[KXEN_CPU_NR_FEATURES] = {
-	KXEN_CPU_FEATURES(KXEN_CPU_FEATURE_NAME)
+	[KXEN_CPU_SVM] = "svm",
+	[KXEN_CPU_NPT] = "npt",
+	[KXEN_CPU_NRIPS] = "nrips",
+	[KXEN_CPU_DECODE_ASSISTS] = "decodeassists",
+	[KXEN_CPU_VMCB_CLEAN] = "vmcb_clean",
+	[KXEN_CPU_FLUSH_BY_ASID] = "flushbyasid",
+	[KXEN_CPU_VGIF] = "vgif",
+	[KXEN_CPU_AVIC] = "avic",
+	[KXEN_CPU_PAUSE_FILTER] = "pausefilter",
+	[KXEN_CPU_LBRV] = "lbrv",
+	[KXEN_CPU_TSC_SCALE] = "tsc_scale",
+	[KXEN_CPU_VMX] = "vmx",
+	[KXEN_CPU_EPT] = "ept",
+	[KXEN_CPU_VPID] = "vpid",
+	[KXEN_CPU_UNRESTRICTED_GUEST] = "unrestricted_guest",
+	[KXEN_CPU_EPT_4LEVEL] = "ept_4level",
+	[KXEN_CPU_EPT_5LEVEL] = "ept_5level",
+	[KXEN_CPU_EPT_WB] = "ept_wb",
+	[KXEN_CPU_EPT_2M] = "ept_2m",
+	[KXEN_CPU_EPT_1G] = "ept_1g",
+	[KXEN_CPU_INVEPT] = "invept",
+	[KXEN_CPU_INVVPID] = "invvpid",
+	[KXEN_CPU_PREEMPTION_TIMER] = "preemption_timer",
+	[KXEN_CPU_MSR_BITMAP] = "msr_bitmap",
+	[KXEN_CPU_LA57] = "la57",
+	[KXEN_CPU_NX] = "nx",
+	[KXEN_CPU_PAGE_1G] = "pdpe1gb",
+	[KXEN_CPU_PCID] = "pcid",
+	[KXEN_CPU_INVPCID] = "invpcid",
+	[KXEN_CPU_X2APIC] = "x2apic",
+	[KXEN_CPU_XSAVE] = "xsave",
+	[KXEN_CPU_HYPERVISOR] = "hypervisor",
 };
 
 const char *kxen_cpu_feature_name(enum kxen_cpu_feature feature)

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #define SYSFS_CPU "/sys/kernel/kxen/cpu/"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char usage_text[] = "usage: kxen status\n";
 
 static const char *const cpu_fields[] = {
 	"vendor", "features", "phys_addr_bits", "virt_addr_bits",
@@ -43,7 +46,7 @@ static int status(void)
 		return 1;
 	}
 	printf("kxen: loaded\n");
-	for (i = 0; i < sizeof(cpu_fields) / sizeof(cpu_fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cpu_fields); i++) {
 		snprintf(path, sizeof(path), SYSFS_CPU "%s", cpu_fields[i]);
 		if (print_file(cpu_fields[i], path)) {
 			fprintf(stderr, "kxen: cannot read %s\n", path);
@@ -53,19 +56,14 @@ static int status(void)
 	return 0;
 }
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: kxen status\n");
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "status"))
 		return status();
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
+		fputs(usage_text, stdout);
 		return 0;
 	}
-	usage(stderr);
+	fputs(usage_text, stderr);
 	return 2;
 }

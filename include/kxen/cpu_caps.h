@@ -44,50 +44,42 @@ struct kxen_cpu_raw {
 	u64 vmx_ept_vpid_cap;		/* IA32_VMX_EPT_VPID_CAP, 0x48c */
 };
 
-/*
- * Feature bits: X(enum suffix, name shown to users). The names follow
- * /proc/cpuinfo where Linux has one.
- */
-#define KXEN_CPU_FEATURES(X)				\
-	X(SVM, svm)					\
-	X(NPT, npt)					\
-	X(NRIPS, nrips)					\
-	X(DECODE_ASSISTS, decodeassists)		\
-	X(VMCB_CLEAN, vmcb_clean)			\
-	X(FLUSH_BY_ASID, flushbyasid)			\
-	X(VGIF, vgif)					\
-	X(AVIC, avic)					\
-	X(PAUSE_FILTER, pausefilter)			\
-	X(LBRV, lbrv)					\
-	X(TSC_SCALE, tsc_scale)				\
-	X(VMX, vmx)					\
-	X(EPT, ept)					\
-	X(VPID, vpid)					\
-	X(UNRESTRICTED_GUEST, unrestricted_guest)	\
-	X(EPT_4LEVEL, ept_4level)			\
-	X(EPT_5LEVEL, ept_5level)			\
-	X(EPT_WB, ept_wb)				\
-	X(EPT_2M, ept_2m)				\
-	X(EPT_1G, ept_1g)				\
-	X(INVEPT, invept)				\
-	X(INVVPID, invvpid)				\
-	X(PREEMPTION_TIMER, preemption_timer)		\
-	X(MSR_BITMAP, msr_bitmap)			\
-	X(LA57, la57)					\
-	X(NX, nx)					\
-	X(PAGE_1G, pdpe1gb)				\
-	X(PCID, pcid)					\
-	X(INVPCID, invpcid)				\
-	X(X2APIC, x2apic)				\
-	X(XSAVE, xsave)					\
-	X(HYPERVISOR, hypervisor)
-
-#define KXEN_CPU_FEATURE_ENUM(id, name) KXEN_CPU_##id,
+/* Feature bits of struct kxen_cpu_caps; kxen_cpu_feature_name() names them. */
 enum kxen_cpu_feature {
-	KXEN_CPU_FEATURES(KXEN_CPU_FEATURE_ENUM)
+	KXEN_CPU_SVM,
+	KXEN_CPU_NPT,
+	KXEN_CPU_NRIPS,
+	KXEN_CPU_DECODE_ASSISTS,
+	KXEN_CPU_VMCB_CLEAN,
+	KXEN_CPU_FLUSH_BY_ASID,
+	KXEN_CPU_VGIF,
+	KXEN_CPU_AVIC,
+	KXEN_CPU_PAUSE_FILTER,
+	KXEN_CPU_LBRV,
+	KXEN_CPU_TSC_SCALE,
+	KXEN_CPU_VMX,
+	KXEN_CPU_EPT,
+	KXEN_CPU_VPID,
+	KXEN_CPU_UNRESTRICTED_GUEST,
+	KXEN_CPU_EPT_4LEVEL,
+	KXEN_CPU_EPT_5LEVEL,
+	KXEN_CPU_EPT_WB,
+	KXEN_CPU_EPT_2M,
+	KXEN_CPU_EPT_1G,
+	KXEN_CPU_INVEPT,
+	KXEN_CPU_INVVPID,
+	KXEN_CPU_PREEMPTION_TIMER,
+	KXEN_CPU_MSR_BITMAP,
+	KXEN_CPU_LA57,
+	KXEN_CPU_NX,
+	KXEN_CPU_PAGE_1G,
+	KXEN_CPU_PCID,
+	KXEN_CPU_INVPCID,
+	KXEN_CPU_X2APIC,
+	KXEN_CPU_XSAVE,
+	KXEN_CPU_HYPERVISOR,
 	KXEN_CPU_NR_FEATURES
 };
-#undef KXEN_CPU_FEATURE_ENUM
 
 #define KXEN_CPU_HAS(caps, id) (((caps)->features >> KXEN_CPU_##id) & 1)
 

@@ -3,12 +3,13 @@
  * Fixed-width types for code shared by the Linux module, the freestanding
  * hypervisor and the host unit tests. Only the kernel build has
  * <linux/types.h>; the other two get the compiler's own <stdint.h>, which
- * a freestanding build still provides.
+ * a freestanding build still provides, and the kernel's BIT macros.
  */
 #ifndef KXEN_TYPES_H
 #define KXEN_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/types.h>
 #else
 #include <stdbool.h>
@@ -19,6 +20,9 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
 #endif
 
 #endif /* KXEN_TYPES_H */

@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 static int ktap_number, ktap_failed, ktap_planned;
 
 static inline void ktap_print_header(int plan)
@@ -31,8 +35,7 @@ static inline void ktap_vresult(int pass, const char *directive,
 }
 
 /* One result; true when it passed, so callers can stop a dependent chain. */
-static inline int __attribute__((format(printf, 2, 3)))
-ktap_test_result(int pass, const char *fmt, ...)
+static inline int __printf(2, 3) ktap_test_result(int pass, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,8 +45,7 @@ ktap_test_result(int pass, const char *fmt, ...)
 	return pass;
 }
 
-static inline void __attribute__((format(printf, 1, 2)))
-ktap_test_skip(const char *fmt, ...)
+static inline void __printf(1, 2) ktap_test_skip(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,8 +54,7 @@ ktap_test_skip(const char *fmt, ...)
 	va_end(ap);
 }
 
-static inline void __attribute__((format(printf, 1, 2)))
-ktap_diag(const char *fmt, ...)
+static inline void __printf(1, 2) ktap_diag(const char *fmt, ...)
 {
 	va_list ap;
 
