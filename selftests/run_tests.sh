@@ -8,7 +8,12 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.." || exit 1
 
-[ $# -gt 0 ] || set -- $(cd "$here" && ls -d */ | grep -v '^lib/$' | tr -d /)
+if [ $# -eq 0 ]; then
+	for dir in "$here"/*/; do
+		dir=${dir%/}
+		[ "${dir##*/}" = lib ] || set -- "$@" "${dir##*/}"
+	done
+fi
 tests=()
 for area in "$@"; do
 	for t in selftests/"$area"/*_test selftests/"$area"/*_test.sh; do

@@ -96,8 +96,11 @@ cycles_ok=1
 for _ in 1 2 3; do
 	insmod "$module" && [ -r $cpu/verdict ] && rmmod kxen || cycles_ok=0
 done
-[ $cycles_ok = 1 ] && ktap_ok "three more load/unload cycles" ||
+if [ $cycles_ok = 1 ]; then
+	ktap_ok "three more load/unload cycles"
+else
 	ktap_not_ok "three more load/unload cycles"
+fi
 
 trouble=$(dmesg | tail -n +$((dmesg_before + 1)) |
 	grep -E 'BUG|WARNING|Oops|general protection|Call Trace' || true)
