@@ -12,40 +12,44 @@
 #define CR4_LA57	(1ull << 12)
 #define CR4_VMXE	(1ull << 13)
 
-/* AMD CPU as QEMU 7.2 TCG "-cpu max" shows it: SVM with NPT and VGIF. */
+/*
+ * The fixtures are the lab's CPUs, read in dom0 through /dev/cpu/0/cpuid
+ * and /dev/cpu/0/msr (November 2026). CR4 cannot be read from userspace;
+ * only its LA57 and VMXE bits matter here, and both are clear.
+ */
+
+/* QEMU 7.2 TCG "-cpu max,-la57", the lab's default: SVM, NPT, VGIF. */
 static struct kxen_cpu_raw amd_qemu_max(void)
 {
 	return (struct kxen_cpu_raw){
 		.max_leaf = 0xd,
 		.vendor = { 0x68747541, 0x69746e65, 0x444d4163 },
-		.leaf1_ecx = (1u << 17) | (1u << 21) | (1u << 26) | (1u << 31),
-		.leaf7_ebx = 1u << 10,
-		.leaf7_ecx = 1u << 16,
+		.leaf1_ecx = 0xfed8320b, .leaf1_edx = 0x1fcbfbfd,
+		.leaf7_ebx = 0x01d843a9, .leaf7_ecx = 0x8000021c,
 		.max_ext_leaf = 0x8000000a,
-		.ext1_ecx = 1u << 2,
-		.ext1_edx = (1u << 20) | (1u << 26) | (1u << 29),
-		.ext8_eax = 0x3028,	/* 40 physical, 48 virtual bits */
-		.svm_eax = 1, .svm_ebx = 0x10,
-		.svm_edx = (1u << 0) | (1u << 16),
+		.ext1_ecx = 0x00000077, .ext1_edx = 0xedd3fbfd,
+		.ext8_eax = 0x3028,
+		.svm_eax = 0x1, .svm_ebx = 0x10, .svm_edx = 0x10010001,
 		.efer = 0xd01,
-		.cr4 = 0x3506f0,
 		.msrs_valid = KXEN_RAW_MSR_VM_CR,
+		.vm_cr = 0,
 	};
 }
 
-/* Intel CPU as bochs' corei7_skylake_x model shows it. */
+/* Bochs 2.7 "corei7_skylake_x", the lab's --vmx CPU. */
 static struct kxen_cpu_raw intel_skylake(void)
 {
 	return (struct kxen_cpu_raw){
 		.max_leaf = 0x16,
 		.vendor = { 0x756e6547, 0x49656e69, 0x6c65746e },
-		.leaf1_ecx = (1u << 5) | (1u << 17) | (1u << 21) | (1u << 26),
-		.leaf7_ebx = 1u << 10,
+		.leaf1_ecx = 0x77faf3bf, .leaf1_edx = 0xbfebfbff,
+		.leaf7_ebx = 0xd19f27eb, .leaf7_ecx = 0,
 		.max_ext_leaf = 0x80000008,
-		.ext1_edx = (1u << 20) | (1u << 26) | (1u << 29),
-		.ext8_eax = 0x302e,	/* 46 physical bits */
+		.ext1_ecx = 0x00000121, .ext1_edx = 0x2c100800,
+		.ext8_eax = 0x3028,
+		/* Leaf 0x8000000a is beyond the maximum: Intel repeats leaf 0x16. */
+		.svm_eax = 0xdac, .svm_ebx = 0xfa0, .svm_edx = 0,
 		.efer = 0xd01,
-		.cr4 = 0x3406f0,
 		.msrs_valid = KXEN_RAW_MSR_FEATURE_CONTROL |
 			      KXEN_RAW_MSR_VMX_BASIC |
 			      KXEN_RAW_MSR_VMX_PINBASED |
@@ -53,11 +57,11 @@ static struct kxen_cpu_raw intel_skylake(void)
 			      KXEN_RAW_MSR_VMX_PROCBASED2 |
 			      KXEN_RAW_MSR_VMX_EPT_VPID_CAP,
 		.feature_control = 0x5,	/* locked, VMX outside SMX */
-		.vmx_basic = 1ull << 55,
-		.vmx_pinbased = 0x7f00000016ull,
-		.vmx_procbased = 0xfff9fffe04006172ull,
-		.vmx_procbased2 = 0x00d7ffff00000000ull,
-		.vmx_ept_vpid_cap = 0xf0106334141ull,
+		.vmx_basic = 0x00d810000000002bull,
+		.vmx_pinbased = 0x0000007f00000016ull,	/* TRUE_PINBASED */
+		.vmx_procbased = 0xf7f9fffe04006172ull,	/* TRUE_PROCBASED */
+		.vmx_procbased2 = 0x02177fff00000000ull,
+		.vmx_ept_vpid_cap = 0x00000f0106334141ull,
 	};
 }
 
@@ -95,8 +99,10 @@ static void test_qemu_svm(void)
 			 "qemu max: svm npt vgif, no nrips or decode assists");
 	ktap_test_result(caps.phys_addr_bits == 40 &&
 			 caps.virt_addr_bits == 48 && caps.paging_levels == 4 &&
-			 KXEN_CPU_HAS(&caps, LA57),
-			 "qemu max: address sizes, la57 offered but unused");
+			 !KXEN_CPU_HAS(&caps, LA57) && !KXEN_CPU_HAS(&caps, PCID) &&
+			 !KXEN_CPU_HAS(&caps, X2APIC) &&
+			 KXEN_CPU_HAS(&caps, HYPERVISOR),
+			 "qemu max: 40/48-bit addresses, no la57 pcid x2apic");
 	expect_verdict(&raw, KXEN_CPU_READY_SVM, "qemu max: ready for svm");
 }
 
@@ -132,6 +138,7 @@ static void test_svm_refusals(void)
 	expect_verdict(&raw, KXEN_CPU_NO_VIRT, "amd: no svm at all");
 
 	raw = amd_qemu_max();
+	raw.leaf7_ecx |= BIT(16);
 	raw.cr4 |= CR4_LA57;
 	expect_verdict(&raw, KXEN_CPU_READY_SVM,
 		       "amd: 5-level paging kernel is fine for npt");
@@ -162,7 +169,10 @@ static void test_skylake_vmx(void)
 			 KXEN_CPU_HAS(&caps, VPID) &&
 			 KXEN_CPU_HAS(&caps, UNRESTRICTED_GUEST) &&
 			 KXEN_CPU_HAS(&caps, MSR_BITMAP) &&
-			 KXEN_CPU_HAS(&caps, PREEMPTION_TIMER),
+			 KXEN_CPU_HAS(&caps, PREEMPTION_TIMER) &&
+			 KXEN_CPU_HAS(&caps, PCID) && KXEN_CPU_HAS(&caps, X2APIC) &&
+			 KXEN_CPU_HAS(&caps, INVPCID) &&
+			 !KXEN_CPU_HAS(&caps, HYPERVISOR),
 			 "skylake: vmx ept vpid unrestricted msr_bitmap timer");
 	ktap_test_result(KXEN_CPU_HAS(&caps, EPT_4LEVEL) &&
 			 !KXEN_CPU_HAS(&caps, EPT_5LEVEL) &&
@@ -229,7 +239,7 @@ static void test_vmx_five_level(void)
 
 	raw.cr4 |= CR4_LA57;
 	expect_verdict(&raw, KXEN_CPU_READY_VMX,
-		       "intel la57: 46-bit MAXPHYADDR fits 4-level ept");
+		       "intel la57: 40-bit MAXPHYADDR fits 4-level ept");
 
 	raw.ext8_eax = 0x3934;	/* 52 physical, 57 virtual bits */
 	expect_verdict(&raw, KXEN_CPU_NO_EPT_WALK,
