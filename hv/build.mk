@@ -13,7 +13,7 @@ HV_OBJS := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_SRCS))
 
 HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Iinclude -fno-common -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-Iinclude -Ihv/include -fno-common -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fpie -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
 	-fcf-protection=none
 

@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host unit tests: hv/ logic compiled for userspace with sanitizers, plus
 # shell tests of the build's own checks. Each C test names the hypervisor
-# sources it exercises.
+# sources it exercises; hv/lib.c is never among them (libc has its own).
 
 UNIT_OUT := build/unit
-UNIT_CFLAGS := $(CFLAGS_USER) -Iselftests/lib -fsanitize=address,undefined \
+UNIT_CFLAGS := $(CFLAGS_USER) -Ihv/include -Iselftests/lib -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
-UNIT_PROGS := $(UNIT_OUT)/cpu_caps_test
+UNIT_PROGS := $(UNIT_OUT)/cpu_caps_test $(UNIT_OUT)/page_pool_test \
+	$(UNIT_OUT)/p2m_test
 UNIT_SCRIPTS := hv/tests/check_freestanding_test.sh
 
 $(UNIT_OUT)/cpu_caps_test: hv/tests/cpu_caps_test.c hv/cpu_caps.c
+$(UNIT_OUT)/page_pool_test: hv/tests/page_pool_test.c hv/page_pool.c
+$(UNIT_OUT)/p2m_test: hv/tests/p2m_test.c hv/p2m.c hv/page_pool.c \
+	hv/arch/svm/npt.c
 
 $(UNIT_PROGS): selftests/lib/ktap.h
 	@mkdir -p $(@D)

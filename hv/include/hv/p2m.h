@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The p2m: a domain's guest-physical to machine map, kept in the nested
+ * page-table format the CPU walks (NPT on AMD, EPT on Intel). The walker
+ * here is common; a struct p2m_format says how entries are encoded.
+ *
+ * Levels count from the leaves: 1 maps 4K pages, 2 maps 2M, 3 maps 1G;
+ * the root is level 4, or 5 when the host uses 5-level paging. Changes
+ * are not flushed from any TLB here: that is the caller's job. Setting a
+ * whole aligned 2M or 1G range frees the tables below it; otherwise
+ * tables stay, and are never merged back into larger leaves.
+ */
+#ifndef HV_P2M_H
+#define HV_P2M_H
+
+#include <kxen/types.h>
+#include <hv/page_pool.h>
+
+enum p2m_type {
+	P2M_INVALID,		/* not mapped: an access exits to the hypervisor */
+	P2M_RAM,		/* write-back, read, write and execute */
+	P2M_MMIO,		/* uncached, read, write and execute */
+};
+
+struct p2m_format {
+	u64 (*make_leaf)(u64 hpa, unsigned int level, enum p2m_type type);
+	u64 (*make_table)(u64 table_pa);
+	bool (*present)(u64 entry);
+	/* A present entry at LEVEL maps memory rather than a table. */
+	bool (*is_leaf)(u64 entry, unsigned int level);
+	enum p2m_type (*leaf_type)(u64 entry);
+	u64 addr_mask;		/* physical-address bits of an entry */
+};
+
+struct p2m {
+	const struct p2m_format *fmt;
+	struct page_pool *pool;
+	unsigned int levels;		/* 4 or 5 */
+	unsigned int max_leaf_level;	/* 3 with 1G pages, else 2 */
+	u64 *root;
+	u64 root_pa;
+};
+
+int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
+	     unsigned int levels, unsigned int max_leaf_level,
+	     struct page_pool *pool);
+/* Frees every table page. */
+void p2m_destroy(struct p2m *p2m);
+
+/*
+ * Map [gpa, gpa + size) to [hpa, ...) as TYPE, or unmap it with
+ * P2M_INVALID (hpa is then ignored), using the largest pages alignment
+ * allows and splitting or freeing tables as needed. Addresses and size
+ * are page aligned. Returns 0, -EINVAL for a bad range, or -ENOMEM when
+ * the pool ran out; the range may then be partly changed.
+ */
+int p2m_set(struct p2m *p2m, u64 gpa, u64 hpa, u64 size, enum p2m_type type);
+
+/* Where GPA goes: its type, and if mapped the machine address and level. */
+enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
+			 unsigned int *level);
+
+#endif /* HV_P2M_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and walking a domain's nested page tables, whatever their
+ * entry format. The only allocations are table pages from the pool.
+ */
+#include <hv/errno.h>
+#include <hv/p2m.h>
+
+#define ENTRIES		512
+#define LEVEL_SHIFT(l)	(PAGE_SHIFT + 9 * ((l) - 1))
+#define LEVEL_SIZE(l)	(1ull << LEVEL_SHIFT(l))
+#define INDEX(gpa, l)	(((gpa) >> LEVEL_SHIFT(l)) & (ENTRIES - 1))
+
+static u64 *table_of(const struct p2m *p2m, u64 entry)
+{
+	return page_pool_va(p2m->pool, entry & p2m->fmt->addr_mask);
+}
+
+static bool is_table(const struct p2m *p2m, u64 entry, unsigned int level)
+{
+	return level > 1 && p2m->fmt->present(entry) &&
+	       !p2m->fmt->is_leaf(entry, level);
+}
+
+/* Frees the table ENTRY points to at LEVEL, and every table below it. */
+static void free_tables(struct p2m *p2m, u64 entry, unsigned int level)
+{
+	u64 *table;
+	int i;
+
+	if (!is_table(p2m, entry, level))
+		return;
+	table = table_of(p2m, entry);
+	for (i = 0; i < ENTRIES; i++)
+		free_tables(p2m, table[i], level - 1);
+	page_free(p2m->pool, table);
+}
+
+int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
+	     unsigned int levels, unsigned int max_leaf_level,
+	     struct page_pool *pool)
+{
+	if ((levels != 4 && levels != 5) || max_leaf_level < 1 ||
+	    max_leaf_level > 3)
+		return -EINVAL;
+	*p2m = (struct p2m){
+		.fmt = fmt,
+		.pool = pool,
+		.levels = levels,
+		.max_leaf_level = max_leaf_level,
+		.root = page_alloc(pool),
+	};
+	if (!p2m->root)
+		return -ENOMEM;
+	p2m->root_pa = page_pool_pa(pool, p2m->root);
+	return 0;
+}
+
+void p2m_destroy(struct p2m *p2m)
+{
+	int i;
+
+	for (i = 0; i < ENTRIES; i++)
+		free_tables(p2m, p2m->root[i], p2m->levels);
+	page_free(p2m->pool, p2m->root);
+	p2m->root = NULL;
+}
+
+/*
+ * The table below *ENTRY at LEVEL, made if needed: an empty one for a hole,
+ * or, for a large leaf, one whose smaller leaves map the same memory.
+ */
+static u64 *subtable(struct p2m *p2m, u64 *entry, unsigned int level)
+{
+	const struct p2m_format *fmt = p2m->fmt;
+	u64 *table;
+	int i;
+
+	if (is_table(p2m, *entry, level))
+		return table_of(p2m, *entry);
+	table = page_alloc(p2m->pool);
+	if (!table)
+		return NULL;
+	if (fmt->present(*entry)) {
+		u64 hpa = *entry & fmt->addr_mask & ~(LEVEL_SIZE(level) - 1);
+		enum p2m_type type = fmt->leaf_type(*entry);
+
+		for (i = 0; i < ENTRIES; i++)
+			table[i] = fmt->make_leaf(hpa + i * LEVEL_SIZE(level - 1),
+						  level - 1, type);
+	}
+	*entry = fmt->make_table(page_pool_pa(p2m->pool, table));
+	return table;
+}
+
+static int set_range(struct p2m *p2m, u64 *table, unsigned int level,
+		     u64 gpa, u64 hpa, u64 size, enum p2m_type type)
+{
+	u64 entry_size = LEVEL_SIZE(level);
+
+	while (size) {
+		u64 *entry = &table[INDEX(gpa, level)];
+		u64 end = (gpa | (entry_size - 1)) + 1;
+		u64 part = end - gpa < size ? end - gpa : size;
+		bool whole = part == entry_size;
+		int err;
+
+		if (whole && level <= p2m->max_leaf_level &&
+		    (type == P2M_INVALID || !(hpa & (entry_size - 1)))) {
+			free_tables(p2m, *entry, level);
+			*entry = type == P2M_INVALID ? 0 :
+				 p2m->fmt->make_leaf(hpa, level, type);
+		} else {
+			u64 *sub = subtable(p2m, entry, level);
+
+			if (!sub)
+				return -ENOMEM;
+			err = set_range(p2m, sub, level - 1, gpa, hpa, part,
+					type);
+			if (err)
+				return err;
+		}
+		gpa += part;
+		hpa += part;
+		size -= part;
+	}
+	return 0;
+}
+
+int p2m_set(struct p2m *p2m, u64 gpa, u64 hpa, u64 size, enum p2m_type type)
+{
+	u64 limit = LEVEL_SIZE(p2m->levels + 1);
+
+	if ((gpa | hpa | size) & (PAGE_SIZE - 1) || gpa >= limit ||
+	    size > limit - gpa)
+		return -EINVAL;
+	if (type != P2M_INVALID && (hpa & ~p2m->fmt->addr_mask) & ~(PAGE_SIZE - 1))
+		return -EINVAL;
+	return set_range(p2m, p2m->root, p2m->levels, gpa, hpa, size, type);
+}
+
+enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
+			 unsigned int *level)
+{
+	const struct p2m_format *fmt = p2m->fmt;
+	const u64 *table = p2m->root;
+	unsigned int l;
+
+	if (gpa >= LEVEL_SIZE(p2m->levels + 1))
+		return P2M_INVALID;
+	for (l = p2m->levels; l >= 1; l--) {
+		u64 entry = table[INDEX(gpa, l)];
+
+		if (!fmt->present(entry))
+			return P2M_INVALID;
+		if (l == 1 || fmt->is_leaf(entry, l)) {
+			u64 offset = gpa & (LEVEL_SIZE(l) - 1);
+
+			*hpa = (entry & fmt->addr_mask & ~(LEVEL_SIZE(l) - 1)) +
+			       offset;
+			*level = l;
+			return fmt->leaf_type(entry);
+		}
+		table = table_of(p2m, entry);
+	}
+	return P2M_INVALID;
+}

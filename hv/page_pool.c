@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A first-fit bitmap allocator. The pool is small (megabytes) and
+ * allocations are rare outside domain creation, so simplicity wins.
+ */
+#include <hv/page_pool.h>
+#include <hv/string.h>
+
+#define BITS_PER_WORD 64
+
+static bool test_used(const struct page_pool *pool, u64 page)
+{
+	return pool->used[page / BITS_PER_WORD] & (1ull << (page % BITS_PER_WORD));
+}
+
+static void set_used(struct page_pool *pool, u64 first, u64 n, bool used)
+{
+	u64 page;
+
+	for (page = first; page < first + n; page++) {
+		u64 bit = 1ull << (page % BITS_PER_WORD);
+
+		if (used)
+			pool->used[page / BITS_PER_WORD] |= bit;
+		else
+			pool->used[page / BITS_PER_WORD] &= ~bit;
+	}
+	if (used)
+		pool->nr_free -= n;
+	else
+		pool->nr_free += n;
+}
+
+int page_pool_init(struct page_pool *pool, void *va,
+		   const struct page_pool_chunk *chunks,
+		   unsigned int nr_chunks)
+{
+	u64 nr_pages = 0, bitmap_bytes, bitmap_pages;
+	unsigned int i;
+
+	for (i = 0; i < nr_chunks; i++)
+		nr_pages += chunks[i].nr_pages;
+	bitmap_bytes = (nr_pages + BITS_PER_WORD - 1) / BITS_PER_WORD * 8;
+	bitmap_pages = (bitmap_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (bitmap_pages >= nr_pages)
+		return -1;
+
+	*pool = (struct page_pool){
+		.va = va,
+		.nr_pages = nr_pages,
+		.chunks = chunks,
+		.nr_chunks = nr_chunks,
+		.used = va,
+		.nr_free = nr_pages,
+	};
+	memset(pool->used, 0, bitmap_bytes);
+	set_used(pool, 0, bitmap_pages, true);
+	return 0;
+}
+
+/* The page index one past the chunk holding page INDEX. */
+static u64 chunk_end(const struct page_pool *pool, u64 index)
+{
+	u64 end = 0;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_chunks; i++) {
+		end += pool->chunks[i].nr_pages;
+		if (index < end)
+			break;
+	}
+	return end;
+}
+
+void *pages_alloc(struct page_pool *pool, u64 n)
+{
+	u64 first = 0, run = 0, page, end;
+	void *va = NULL;
+
+	if (!n)
+		return NULL;
+	spin_lock(&pool->lock);
+	end = chunk_end(pool, 0);
+	for (page = 0; page < pool->nr_pages && run < n; page++) {
+		if (page == end) {	/* runs never cross chunks */
+			end = chunk_end(pool, page);
+			run = 0;
+		}
+		if (test_used(pool, page)) {
+			run = 0;
+			continue;
+		}
+		if (!run++)
+			first = page;
+	}
+	if (run == n) {
+		set_used(pool, first, n, true);
+		va = pool->va + first * PAGE_SIZE;
+	}
+	spin_unlock(&pool->lock);
+
+	if (va)
+		memset(va, 0, n * PAGE_SIZE);
+	return va;
+}
+
+void pages_free(struct page_pool *pool, void *va, u64 n)
+{
+	u64 first = ((u8 *)va - pool->va) / PAGE_SIZE;
+
+	spin_lock(&pool->lock);
+	set_used(pool, first, n, false);
+	spin_unlock(&pool->lock);
+}
+
+u64 page_pool_pa(const struct page_pool *pool, const void *va)
+{
+	u64 offset = (const u8 *)va - pool->va, index, start = 0;
+	unsigned int i;
+
+	if ((const u8 *)va < pool->va || offset >= pool->nr_pages * PAGE_SIZE)
+		return ~0ull;
+	index = offset / PAGE_SIZE;
+	for (i = 0; i < pool->nr_chunks; i++) {
+		if (index < start + pool->chunks[i].nr_pages)
+			return pool->chunks[i].pa +
+			       (index - start) * PAGE_SIZE + offset % PAGE_SIZE;
+		start += pool->chunks[i].nr_pages;
+	}
+	return ~0ull;
+}
+
+void *page_pool_va(const struct page_pool *pool, u64 pa)
+{
+	u64 start = 0;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_chunks; i++) {
+		const struct page_pool_chunk *c = &pool->chunks[i];
+
+		if (pa >= c->pa && pa - c->pa < c->nr_pages * PAGE_SIZE)
+			return pool->va + start * PAGE_SIZE + (pa - c->pa);
+		start += c->nr_pages;
+	}
+	return NULL;
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for hv/p2m.c with the NPT format: dom0-style identity maps
+ * with large pages, holes punched for the hypervisor, 5-level reach,
+ * pool exhaustion, and random changes checked page by page against a
+ * plain array.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <hv/errno.h>
+#include <hv/p2m.h>
+#include "../arch/svm/npt.h"
+#include "ktap.h"
+
+#define GiB (1ull << 30)
+#define MiB (1ull << 20)
+
+static struct page_pool pool;
+static struct page_pool_chunk chunk = { .pa = 0x7000000000ull };
+
+static void make_pool(u64 pages)
+{
+	chunk.nr_pages = pages;
+	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, pages * PAGE_SIZE),
+		       &chunk, 1);
+}
+
+static void drop_pool(void)
+{
+	free(pool.va);
+}
+
+static bool maps(struct p2m *p2m, u64 gpa, u64 want_hpa,
+		 enum p2m_type want_type, unsigned int want_level)
+{
+	unsigned int level = 0;
+	u64 hpa = 0;
+	enum p2m_type type = p2m_lookup(p2m, gpa, &hpa, &level);
+
+	if (type != want_type ||
+	    (type != P2M_INVALID && (hpa != want_hpa || level != want_level))) {
+		ktap_diag("gpa %#llx: type %d hpa %#llx level %u, want %d %#llx %u",
+			  (unsigned long long)gpa, type,
+			  (unsigned long long)hpa, level, want_type,
+			  (unsigned long long)want_hpa, want_level);
+		return false;
+	}
+	return true;
+}
+
+/* Dom0 of the lab: 40 physical bits, QEMU's RAM layout with 4 GiB. */
+static void test_dom0_identity(void)
+{
+	u64 before;
+	struct p2m p2m;
+	bool ok;
+
+	make_pool(64);
+	before = pool.nr_free;
+	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	ok = !p2m_set(&p2m, 0, 0, 1ull << 40, P2M_MMIO);
+	ktap_test_result(ok && before - pool.nr_free == 3,
+			 "1 TiB of MMIO takes a root and two 1G tables");
+	ok = !p2m_set(&p2m, 0, 0, 0x9f000, P2M_RAM) &&
+	     !p2m_set(&p2m, 0x100000, 0x100000, 0xc0000000 - 0x100000,
+		      P2M_RAM) &&
+	     !p2m_set(&p2m, 4 * GiB, 4 * GiB, GiB, P2M_RAM);
+	ktap_test_result(ok, "RAM ranges mapped");
+	ktap_test_result(maps(&p2m, 0x1234, 0x1234, P2M_RAM, 1) &&
+			 maps(&p2m, 0xa0000, 0xa0000, P2M_MMIO, 1) &&
+			 maps(&p2m, 0x200000, 0x200000, P2M_RAM, 2) &&
+			 maps(&p2m, 2 * GiB + 5, 2 * GiB + 5, P2M_RAM, 3) &&
+			 maps(&p2m, 0xfee00000, 0xfee00000, P2M_MMIO, 3) &&
+			 maps(&p2m, 4 * GiB, 4 * GiB, P2M_RAM, 3) &&
+			 maps(&p2m, (1ull << 40) - 1, (1ull << 40) - 1,
+			      P2M_MMIO, 3),
+			 "types and the largest page sizes where aligned");
+
+	/* The hypervisor's pool and an odd page range vanish from dom0. */
+	ok = !p2m_set(&p2m, 0x70000000, 0, 2 * MiB, P2M_INVALID) &&
+	     !p2m_set(&p2m, 0x30005000, 0, 0x2000, P2M_INVALID);
+	ktap_test_result(ok && maps(&p2m, 0x70000000, 0, P2M_INVALID, 0) &&
+			 maps(&p2m, 0x701fffff, 0, P2M_INVALID, 0) &&
+			 maps(&p2m, 0x6fffffff, 0x6fffffff, P2M_RAM, 2) &&
+			 maps(&p2m, 0x70200000, 0x70200000, P2M_RAM, 2) &&
+			 maps(&p2m, 0x30005800, 0, P2M_INVALID, 0) &&
+			 maps(&p2m, 0x30004fff, 0x30004fff, P2M_RAM, 1) &&
+			 maps(&p2m, 0x30007000, 0x30007000, P2M_RAM, 1) &&
+			 maps(&p2m, 0x30200000, 0x30200000, P2M_RAM, 2),
+			 "holes punched, neighbours keep their mapping");
+
+	p2m_destroy(&p2m);
+	ktap_test_result(pool.nr_free == before, "destroy frees every table");
+	drop_pool();
+}
+
+static void test_replace_frees(void)
+{
+	struct p2m p2m;
+	u64 after_init;
+
+	make_pool(16);
+	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	after_init = pool.nr_free;
+	p2m_set(&p2m, 0x1000, 0x5000, 0x3000, P2M_RAM);
+	ktap_test_result(after_init - pool.nr_free == 3 &&
+			 maps(&p2m, 0x2004, 0x6004, P2M_RAM, 1),
+			 "a 4K mapping needs three tables below the root");
+	/* Only the 1G table holding the new leaf stays. */
+	p2m_set(&p2m, 0, 0, GiB, P2M_MMIO);
+	ktap_test_result(after_init - pool.nr_free == 1 &&
+			 maps(&p2m, 0x2004, 0x2004, P2M_MMIO, 3),
+			 "a 1G leaf over them frees the tables below it");
+	p2m_set(&p2m, 0, 0, GiB, P2M_INVALID);
+	ktap_test_result(maps(&p2m, 0, 0, P2M_INVALID, 0) &&
+			 after_init - pool.nr_free == 1, "unmapped again");
+	p2m_destroy(&p2m);
+	drop_pool();
+}
+
+static void test_no_1g(void)
+{
+	struct p2m p2m;
+
+	make_pool(16);
+	p2m_init(&p2m, &npt_format, 4, 2, &pool);
+	p2m_set(&p2m, 0, 0, GiB, P2M_RAM);
+	ktap_test_result(maps(&p2m, GiB - 1, GiB - 1, P2M_RAM, 2),
+			 "without 1G pages, 2M leaves are used");
+	p2m_set(&p2m, 2 * MiB, 3 * MiB, 2 * MiB, P2M_RAM);
+	ktap_test_result(maps(&p2m, 2 * MiB, 3 * MiB, P2M_RAM, 1) &&
+			 maps(&p2m, 4 * MiB - 1, 5 * MiB - 1, P2M_RAM, 1),
+			 "a misaligned machine address falls back to 4K");
+	p2m_destroy(&p2m);
+	drop_pool();
+}
+
+static void test_levels(void)
+{
+	struct p2m p4, p5;
+	u64 high = 1ull << 48;	/* beyond 4-level reach */
+
+	make_pool(32);
+	p2m_init(&p4, &npt_format, 4, 3, &pool);
+	p2m_init(&p5, &npt_format, 5, 3, &pool);
+	ktap_test_result(p2m_set(&p4, high, high, GiB, P2M_MMIO) == -EINVAL &&
+			 p2m_set(&p4, high - GiB, 0, 2 * GiB, P2M_MMIO) ==
+			 -EINVAL && maps(&p4, high, 0, P2M_INVALID, 0),
+			 "4-level refuses addresses from 2^48");
+	ktap_test_result(!p2m_set(&p5, high, high, GiB, P2M_MMIO) &&
+			 maps(&p5, high + 7, high + 7, P2M_MMIO, 3) &&
+			 maps(&p5, 0, 0, P2M_INVALID, 0),
+			 "5-level maps beyond 2^48");
+	ktap_test_result(p2m_set(&p5, 0x1001, 0, PAGE_SIZE, P2M_RAM) ==
+			 -EINVAL &&
+			 p2m_set(&p5, 0, 0, 100, P2M_RAM) == -EINVAL &&
+			 p2m_set(&p5, 0, 1ull << 52, PAGE_SIZE, P2M_RAM) ==
+			 -EINVAL &&
+			 p2m_init(&(struct p2m){ 0 }, &npt_format, 3, 3,
+				  &pool) == -EINVAL,
+			 "misaligned, oversized and bad-level requests refused");
+	p2m_destroy(&p4);
+	p2m_destroy(&p5);
+	drop_pool();
+}
+
+static void test_out_of_memory(void)
+{
+	struct p2m p2m;
+	int err;
+
+	make_pool(4);	/* bitmap, root and two more pages */
+	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	err = p2m_set(&p2m, 0x1000, 0x1000, PAGE_SIZE, P2M_RAM);
+	ktap_test_result(err == -ENOMEM && pool.nr_free == 0,
+			 "running out of table pages says -ENOMEM");
+	p2m_destroy(&p2m);
+	ktap_test_result(pool.nr_free == 3, "and nothing leaks");
+	drop_pool();
+}
+
+/*
+ * Random operations on the first 64 MiB, with 2M-aligned ranges half the
+ * time so leaves are made, split and merged over; the p2m must agree
+ * with a plain array of every page's type and target afterwards.
+ */
+#define MODEL_PAGES (64 * MiB / PAGE_SIZE)
+static struct { enum p2m_type type; u64 hpa; } model[MODEL_PAGES];
+
+static void test_random_against_model(void)
+{
+	struct p2m p2m;
+	u64 before, i, bad = 0;
+	int op;
+
+	srand(12345);
+	make_pool(2048);
+	before = pool.nr_free;
+	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	for (op = 0; op < 3000; op++) {
+		u64 align = rand() % 2 ? 512 : 1;
+		u64 first = rand() % (MODEL_PAGES / align) * align;
+		u64 count = (rand() % 1024 / align + 1) * align;
+		u64 hpa = (u64)(rand() % 4096) * 2 * MiB +
+			  (align == 1 ? (u64)(rand() % 512) * PAGE_SIZE : 0);
+		enum p2m_type type = rand() % 3;
+
+		if (first + count > MODEL_PAGES)
+			count = MODEL_PAGES - first;
+		if (p2m_set(&p2m, first * PAGE_SIZE, hpa, count * PAGE_SIZE,
+			    type))
+			bad++;
+		for (i = 0; i < count; i++) {
+			model[first + i].type = type;
+			model[first + i].hpa = hpa + i * PAGE_SIZE;
+		}
+	}
+	ktap_test_result(!bad, "3000 random changes succeed");
+
+	for (i = 0; i < MODEL_PAGES; i++) {
+		unsigned int level;
+		u64 hpa;
+		enum p2m_type type = p2m_lookup(&p2m, i * PAGE_SIZE + 12, &hpa,
+						&level);
+
+		if (type != model[i].type ||
+		    (type != P2M_INVALID && hpa != model[i].hpa + 12))
+			bad++;
+	}
+	ktap_test_result(!bad, "every page agrees with the model");
+	p2m_destroy(&p2m);
+	ktap_test_result(pool.nr_free == before,
+			 "no table leaks after random changes");
+	drop_pool();
+}
+
+int main(void)
+{
+	ktap_print_header(18);
+	test_dom0_identity();
+	test_replace_frees();
+	test_no_1g();
+	test_levels();
+	test_out_of_memory();
+	test_random_against_model();
+	return ktap_finished();
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for hv/page_pool.c: accounting, zeroing, physical
+ * contiguity across chunks, and address translation.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <hv/page_pool.h>
+#include "ktap.h"
+
+/* Two chunks, mapped in this order, far apart and out of order in memory. */
+static const struct page_pool_chunk chunks[] = {
+	{ .pa = 0x300000000ull, .nr_pages = 16 },
+	{ .pa = 0x080000000ull, .nr_pages = 8 },
+};
+
+static struct page_pool pool;
+static u8 *mem;
+
+static void setup(void)
+{
+	mem = aligned_alloc(PAGE_SIZE, 24 * PAGE_SIZE);
+	memset(mem, 0xa5, 24 * PAGE_SIZE);
+	page_pool_init(&pool, mem, chunks, 2);
+}
+
+static void test_init(void)
+{
+	ktap_test_result(pool.nr_pages == 24 && pool.nr_free == 23,
+			 "24 pages, one taken by the bitmap");
+}
+
+static void test_translation(void)
+{
+	ktap_test_result(page_pool_pa(&pool, mem) == 0x300000000ull &&
+			 page_pool_pa(&pool, mem + 15 * PAGE_SIZE + 8) ==
+			 0x30000f008ull &&
+			 page_pool_pa(&pool, mem + 16 * PAGE_SIZE) ==
+			 0x080000000ull &&
+			 page_pool_pa(&pool, mem + 23 * PAGE_SIZE + 4095) ==
+			 0x080007fffull,
+			 "va to pa follows the chunks");
+	ktap_test_result(page_pool_va(&pool, 0x080001010ull) ==
+			 mem + 17 * PAGE_SIZE + 0x10 &&
+			 page_pool_va(&pool, 0x300000000ull) == mem,
+			 "pa to va follows the chunks");
+	ktap_test_result(page_pool_pa(&pool, mem + 24 * PAGE_SIZE) == ~0ull &&
+			 page_pool_pa(&pool, mem - 1) == ~0ull &&
+			 !page_pool_va(&pool, 0x080008000ull) &&
+			 !page_pool_va(&pool, 0x2fffff000ull),
+			 "addresses outside the pool are refused");
+}
+
+static void test_alloc_zeroed(void)
+{
+	u8 *p = page_alloc(&pool);
+	bool zero = p;
+	size_t i;
+
+	for (i = 0; p && i < PAGE_SIZE; i++)
+		zero &= !p[i];
+	ktap_test_result(zero && pool.nr_free == 22,
+			 "a page comes zeroed and is counted");
+	page_free(&pool, p);
+	ktap_test_result(pool.nr_free == 23, "freeing gives it back");
+}
+
+static void test_contiguity(void)
+{
+	void *a, *b, *c;
+
+	/* 15 pages left in chunk 0, 8 in chunk 1. */
+	a = pages_alloc(&pool, 12);
+	b = pages_alloc(&pool, 6);	/* does not fit the 3 left in chunk 0 */
+	ktap_test_result(a && b && page_pool_pa(&pool, b) == 0x080000000ull,
+			 "a run that does not fit a chunk's end starts the next");
+	c = pages_alloc(&pool, 4);
+	ktap_test_result(!c, "no run of 4 is left inside one chunk");
+	c = pages_alloc(&pool, 3);
+	ktap_test_result(c && page_pool_pa(&pool, c) == 0x30000d000ull,
+			 "smaller runs fill the gaps");
+	pages_free(&pool, a, 12);
+	pages_free(&pool, b, 6);
+	pages_free(&pool, c, 3);
+	ktap_test_result(pool.nr_free == 23, "all freed");
+}
+
+static void test_exhaustion(void)
+{
+	void *pages[24];
+	int n = 0;
+
+	while (n < 24 && (pages[n] = page_alloc(&pool)))
+		n++;
+	ktap_test_result(n == 23 && pool.nr_free == 0 && !page_alloc(&pool),
+			 "exhaustion returns NULL after the last page");
+	while (n--)
+		page_free(&pool, pages[n]);
+	ktap_test_result(!pages_alloc(&pool, 0) && pool.nr_free == 23,
+			 "zero pages is refused");
+}
+
+static void test_too_small(void)
+{
+	static const struct page_pool_chunk one = { .pa = 0, .nr_pages = 1 };
+	struct page_pool tiny;
+
+	ktap_test_result(page_pool_init(&tiny, mem, &one, 1) == -1,
+			 "a pool too small for its bitmap is refused");
+}
+
+int main(void)
+{
+	ktap_print_header(13);
+	setup();
+	test_init();
+	test_translation();
+	test_alloc_zeroed();
+	test_contiguity();
+	test_exhaustion();
+	test_too_small();
+	free(mem);
+	return ktap_finished();
+}
