@@ -8,14 +8,17 @@ UNIT_CFLAGS := $(CFLAGS_USER) -Ihv/include -Iselftests/lib -fsanitize=address,un
 	-fno-sanitize-recover=all
 
 UNIT_PROGS := $(UNIT_OUT)/cpu_caps_test $(UNIT_OUT)/page_pool_test \
-	$(UNIT_OUT)/p2m_test
+	$(UNIT_OUT)/p2m_test $(UNIT_OUT)/vsnprintf_test $(UNIT_OUT)/console_test
 UNIT_SCRIPTS := hv/tests/check_freestanding_test.sh
 
 $(UNIT_OUT)/cpu_caps_test: hv/tests/cpu_caps_test.c hv/cpu_caps.c
 $(UNIT_OUT)/page_pool_test: hv/tests/page_pool_test.c hv/page_pool.c
+$(UNIT_OUT)/vsnprintf_test: hv/tests/vsnprintf_test.c hv/vsnprintf.c
+$(UNIT_OUT)/console_test: hv/tests/console_test.c hv/console.c hv/printk.c \
+	hv/vsnprintf.c
 $(UNIT_OUT)/p2m_test: hv/tests/p2m_test.c hv/p2m.c hv/page_pool.c \
 	hv/arch/svm/npt.c
 
 $(UNIT_PROGS): selftests/lib/ktap.h
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lpthread

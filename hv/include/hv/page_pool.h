@@ -29,7 +29,7 @@ struct page_pool {
 	unsigned int nr_chunks;
 	u64 *used;			/* bitmap, one bit a page, in the pool */
 	u64 nr_free;
-	struct spinlock lock;
+	struct hv_spinlock lock;
 };
 
 /*

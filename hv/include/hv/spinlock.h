@@ -8,12 +8,12 @@
 
 #include <kxen/types.h>
 
-struct spinlock {
+struct hv_spinlock {
 	u16 next;	/* ticket handed to the next arrival */
 	u16 owner;	/* ticket now holding the lock */
 };
 
-static inline void spin_lock(struct spinlock *lock)
+static inline void spin_lock(struct hv_spinlock *lock)
 {
 	u16 ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
@@ -21,7 +21,7 @@ static inline void spin_lock(struct spinlock *lock)
 		__builtin_ia32_pause();
 }
 
-static inline void spin_unlock(struct spinlock *lock)
+static inline void spin_unlock(struct hv_spinlock *lock)
 {
 	__atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
 }
