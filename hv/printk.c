@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* printk(): formatted lines into the console ring dom0 reads. */
+/* hv_printk(): formatted lines into the console ring dom0 reads. */
 #include <hv/printk.h>
 #include <hv/spinlock.h>
 
 static struct kxen_console *console;
 static struct hv_spinlock console_lock;
 
-void printk_init(struct kxen_console *con)
+void hv_printk_init(struct kxen_console *con)
 {
 	console = con;
 }
 
-int printk(const char *fmt, ...)
+int hv_printk(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for hv/console.c and printk(): ordering, wrap-around, loss
+ * Unit tests for hv/console.c and hv_printk(): ordering, wrap-around, loss
  * accounting, and a reader racing a writer. Every byte written is a
  * function of its absolute position, so a reader can check each byte it
  * gets, and that bytes lost plus bytes read add up.
@@ -87,21 +87,21 @@ static void test_printk(void)
 	char long_line[300];
 
 	kxen_console_init(con, RING);
-	printk_init(con);
-	printk("cpu%u: %s %#x\n", 1, "svm", 0x10);
+	hv_printk_init(con);
+	hv_printk("cpu%u: %s %#x\n", 1, "svm", 0x10);
 	kxen_console_read(con, &pos, out, RING, &lost);
 	ktap_test_result(!strcmp(out, "cpu1: svm 0x10\n"),
 			 "printk formats into the console");
 
 	memset(long_line, 'x', sizeof(long_line) - 1);
 	long_line[sizeof(long_line) - 1] = '\0';
-	ktap_test_result(printk("%s", long_line) == 255 && con->head == 15 + 255,
+	ktap_test_result(hv_printk("%s", long_line) == 255 && con->head == 15 + 255,
 			 "a line beyond 255 bytes is cut to 255");
 }
 
 /* A writer and a reader race; every byte read must be the right one. */
 #define RACE_BYTES 4000000
-static volatile bool writer_done;
+static bool writer_done;	/* accessed with __atomic builtins */
 
 static void *writer(void *arg)
 {

@@ -5,7 +5,6 @@
  */
 #pragma GCC diagnostic ignored "-Wformat-truncation"	/* on purpose here */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/printk.h>
@@ -82,16 +81,11 @@ static void test_truncation(void)
 	ktap_test_result(!mismatches, "truncation keeps the terminator, returns full length");
 }
 
-/* No format attribute: the compiler would rightly refuse these formats. */
-static int unchecked(char *buf, size_t size, const char *fmt, ...)
+/* A string the compiler cannot see, for inputs it would rightly refuse. */
+static const char *opaque(const char *s)
 {
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = hv_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return len;
+	asm("" : "+r"(s));
+	return s;
 }
 
 static void test_odd_input(void)
@@ -102,9 +96,9 @@ static void test_odd_input(void)
 	ktap_test_result(hv_snprintf(buf, 0, "%d", 12345) == 5 &&
 			 !strcmp(buf, "untouched"),
 			 "size 0 writes nothing and returns the length");
-	unchecked(nul, sizeof(nul), "%s", (char *)NULL);
+	hv_snprintf(nul, sizeof(nul), "%s", opaque(NULL));
 	ktap_test_result(!strcmp(nul, "(null)"), "a NULL string prints (null)");
-	unchecked(buf, sizeof(buf), "a%qb%");
+	hv_snprintf(buf, sizeof(buf), opaque("a%qb%"));
 	ktap_test_result(!strcmp(buf, "a%qb%"),
 			 "unknown and trailing conversions print as written");
 }

@@ -3,7 +3,8 @@
  * Fixed-width types for code shared by the Linux module, the freestanding
  * hypervisor and the host unit tests. Only the kernel build has
  * <linux/types.h>; the other two get the compiler's own <stdint.h>, which
- * a freestanding build still provides, and the kernel's BIT macros.
+ * a freestanding build still provides, and the kernel's BIT and __printf
+ * macros.
  */
 #ifndef KXEN_TYPES_H
 #define KXEN_TYPES_H
@@ -27,6 +28,7 @@ typedef int64_t s64;
 
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
 #endif
 
 #endif /* KXEN_TYPES_H */

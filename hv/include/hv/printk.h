@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Formatted output for the hypervisor: a vsnprintf of its own, and
- * printk() into the log ring dom0 reads.
+ * hv_printk() into the log ring dom0 reads.
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %%, with the flags '-', '0' and
  * '#', a field width, and the length modifiers h, hh, l, ll and z. No floating
@@ -14,17 +14,13 @@
 #include <kxen/console.h>
 #include <kxen/types.h>
 
-#ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#endif
-
 /* As C's vsnprintf: returns the length the whole output would have. */
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __printf(3, 4) int hv_snprintf(char *buf, size_t size, const char *fmt, ...);
 
-/* Where printk() writes; before this, its output is dropped. */
-void printk_init(struct kxen_console *con);
+/* Where hv_printk() writes; before this, its output is dropped. */
+void hv_printk_init(struct kxen_console *con);
 /* Appends to the console; a line longer than 255 bytes is cut. */
-__printf(1, 2) int printk(const char *fmt, ...);
+__printf(1, 2) int hv_printk(const char *fmt, ...);
 
 #endif /* HV_PRINTK_H */
