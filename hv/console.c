@@ -7,6 +7,7 @@
  * reader copied is dropped, never returned.
  */
 #include <kxen/console.h>
+#include <hv/string.h>
 
 void kxen_console_init(struct kxen_console *con, u32 size)
 {
@@ -54,8 +55,7 @@ size_t kxen_console_read(const struct kxen_console *con, u64 *pos, char *out,
 	if (valid > start) {
 		u64 bad = valid - start < count ? valid - start : count;
 
-		for (i = bad; i < count; i++)
-			out[i - bad] = out[i];
+		memmove(out, out + bad, count - bad);
 		*lost += bad;
 		count -= bad;
 		start += bad;
