@@ -15,13 +15,13 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 CC ?= gcc
 CFLAGS_USER := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 
-.PHONY: all module hv tools unit print-hv-cflags check checkpatch clean
+.PHONY: all module hv tools selftests unit print-hv-cflags check checkpatch clean
 
-all: module tools
+all: module tools selftests
 
 include hv/build.mk
 
-hv: $(HV_OUT)/kxen-hv.o
+hv: $(HV_OUT)/kxen-hv.bin
 
 module: hv
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) does not exist: run scripts/install-deps or set KDIR" >&2; exit 1; }
@@ -30,6 +30,15 @@ module: hv
 tools: userspace/kxen
 
 userspace/kxen: userspace/kxen.c
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
+# Helpers the lab selftests run in dom0 (same Debian, so host-built).
+SELFTEST_PROGS := build/selftests/hv/xen_cpuid
+
+selftests: $(SELFTEST_PROGS)
+
+build/selftests/%: selftests/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -o $@ $<
 
 include hv/tests/build.mk

@@ -4,11 +4,14 @@
 #include <hv/spinlock.h>
 
 static struct kxen_console *console;
+static void (*echo)(const char *s, size_t len);
 static struct hv_spinlock console_lock;
 
-void hv_printk_init(struct kxen_console *con)
+void hv_printk_init(struct kxen_console *con,
+		    void (*echo_to)(const char *s, size_t len))
 {
 	console = con;
+	echo = echo_to;
 }
 
 int hv_printk(const char *fmt, ...)
@@ -25,6 +28,8 @@ int hv_printk(const char *fmt, ...)
 	if (console) {
 		spin_lock(&console_lock);
 		kxen_console_write(console, line, len);
+		if (echo)
+			echo(line, len);
 		spin_unlock(&console_lock);
 	}
 	return len;

@@ -5,6 +5,7 @@
 
 #include <linux/kobject.h>
 #include <kxen/cpu_caps.h>
+#include <kxen/hv_abi.h>
 
 /* /sys/kernel/kxen, parent of every kxen sysfs directory. */
 extern struct kobject *kxen_kobj;
@@ -12,6 +13,26 @@ extern struct kobject *kxen_kobj;
 /* What all online CPUs offer, gathered once at load. */
 extern struct kxen_cpu_caps kxen_cpu_caps;
 extern enum kxen_cpu_verdict kxen_cpu_verdict;
+
+/* The hypervisor's pool and state, while loaded (hv.c). */
+struct kxen_hv {
+	struct page **chunks;		/* 2 MiB each, image in the first */
+	unsigned int nr_chunks;
+	void *va;			/* all chunks, mapped in order */
+	bool active;			/* every online CPU runs as dom0 */
+	s64 load_ns;			/* how long the handover took */
+};
+
+extern struct kxen_hv kxen_hv;
+/* The image, from build/freestanding/kxen-hv.bin (hv_image.S). */
+extern const u8 kxen_hv_image[], kxen_hv_image_end[];
+
+int kxen_hv_enable(void);
+void kxen_hv_disable(void);
+int kxen_hv_sysfs_init(void);
+void kxen_hv_sysfs_exit(void);
+int kxen_sys_hypervisor_init(void);
+void kxen_sys_hypervisor_exit(void);
 
 void kxen_cpu_probe(void);
 int kxen_cpu_sysfs_init(void);

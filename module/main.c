@@ -1,14 +1,118 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kxen: load and unload. For now the module only reports what the CPUs
- * offer for virtualization; the hypervisor handover comes on top.
+ * kxen: load and unload. Loading probes the CPUs, refuses with a reason
+ * when they cannot host kxen, and otherwise slides the hypervisor under
+ * the running Linux, which goes on as dom0; unloading gives the machine
+ * back. With probe_only=1 the module only reports what the CPUs offer.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <linux/suspend.h>
 #include "kxen.h"
 
+static bool probe_only;
+module_param(probe_only, bool, 0444);
+MODULE_PARM_DESC(probe_only, "Only report the CPUs' virtualization support in /sys/kernel/kxen/cpu; start no hypervisor");
+
 struct kobject *kxen_kobj;
+
+/* Reboot, power-off, halt and kexec: hand the bare machine over. */
+static int kxen_reboot(struct notifier_block *nb, unsigned long action,
+		       void *data)
+{
+	kxen_hv_disable();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block reboot_nb = { .notifier_call = kxen_reboot };
+
+/* Suspend would power CPUs down under the hypervisor: refuse it. */
+static int kxen_pm(struct notifier_block *nb, unsigned long action,
+		   void *data)
+{
+	if (action != PM_SUSPEND_PREPARE && action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_DONE;
+	pr_err("suspend and hibernation are refused while kxen is loaded: 'rmmod kxen' first\n");
+	return NOTIFY_BAD;
+}
+
+static struct notifier_block pm_nb = { .notifier_call = kxen_pm };
+
+static int refusal_errno(enum kxen_cpu_verdict verdict)
+{
+	switch (verdict) {
+	case KXEN_CPU_SVM_IN_USE:
+	case KXEN_CPU_VMX_IN_USE:
+		return -EBUSY;
+	case KXEN_CPU_SVM_DISABLED:
+	case KXEN_CPU_VMX_DISABLED:
+		return -EPERM;
+	default:
+		return -ENODEV;
+	}
+}
+
+/*
+ * KVM sets EFER.SVME only while it runs a VM, so a loaded but idle
+ * kvm_amd passes the CPU checks; under kxen, where SVM is hidden, its
+ * next VM would fault. Refuse while it is loaded at all.
+ */
+static bool module_loaded(const char *name)
+{
+	struct kobject *kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, name);
+
+	kobject_put(kobj);
+	return kobj;
+}
+
+static int kxen_start(void)
+{
+	int err;
+
+	if (module_loaded("kvm_amd")) {
+		pr_err("kvm_amd is loaded and would use SVM beside kxen: unload it first with 'modprobe -r kvm_amd'\n");
+		return -EBUSY;
+	}
+
+	if (kxen_cpu_verdict == KXEN_CPU_READY_VMX) {
+		pr_err("cpu: %s, but kxen runs only on AMD SVM so far; load with probe_only=1 to just report\n",
+		       kxen_cpu_verdict_text(kxen_cpu_verdict));
+		return -ENODEV;
+	}
+	if (kxen_cpu_verdict != KXEN_CPU_READY_SVM) {
+		pr_err("cpu: %s\n", kxen_cpu_verdict_text(kxen_cpu_verdict));
+		return refusal_errno(kxen_cpu_verdict);
+	}
+	err = kxen_hv_enable();
+	if (err)
+		return err;
+	err = kxen_hv_sysfs_init();
+	if (err)
+		goto disable;
+	err = kxen_sys_hypervisor_init();
+	if (err)
+		goto hv_sysfs;
+	register_reboot_notifier(&reboot_nb);
+	register_pm_notifier(&pm_nb);
+	return 0;
+hv_sysfs:
+	kxen_hv_sysfs_exit();
+disable:
+	kxen_hv_disable();
+	return err;
+}
+
+static void kxen_stop(void)
+{
+	unregister_pm_notifier(&pm_nb);
+	unregister_reboot_notifier(&reboot_nb);
+	kxen_sys_hypervisor_exit();
+	kxen_hv_sysfs_exit();
+	kxen_hv_disable();
+}
 
 static int __init kxen_init(void)
 {
@@ -20,16 +124,24 @@ static int __init kxen_init(void)
 	if (!kxen_kobj)
 		return -ENOMEM;
 	err = kxen_cpu_sysfs_init();
-	if (err) {
-		kobject_put(kxen_kobj);
-		return err;
-	}
+	if (err)
+		goto put;
 	pr_info("cpu: %s\n", kxen_cpu_verdict_text(kxen_cpu_verdict));
-	return 0;
+	if (probe_only)
+		return 0;
+	err = kxen_start();
+	if (!err)
+		return 0;
+	kxen_cpu_sysfs_exit();
+put:
+	kobject_put(kxen_kobj);
+	return err;
 }
 
 static void __exit kxen_exit(void)
 {
+	if (!probe_only)
+		kxen_stop();
 	kxen_cpu_sysfs_exit();
 	kobject_put(kxen_kobj);
 }

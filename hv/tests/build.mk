@@ -17,7 +17,7 @@ $(UNIT_OUT)/vsnprintf_test: hv/tests/vsnprintf_test.c hv/vsnprintf.c
 $(UNIT_OUT)/console_test: hv/tests/console_test.c hv/console.c hv/printk.c \
 	hv/vsnprintf.c
 $(UNIT_OUT)/p2m_test: hv/tests/p2m_test.c hv/p2m.c hv/page_pool.c \
-	hv/arch/svm/npt.c
+	hv/arch/x86/paging.c
 
 $(UNIT_PROGS): selftests/lib/ktap.h
 	@mkdir -p $(@D)

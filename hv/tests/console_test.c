@@ -87,7 +87,7 @@ static void test_printk(void)
 	char long_line[300];
 
 	kxen_console_init(con, RING);
-	hv_printk_init(con);
+	hv_printk_init(con, NULL);
 	hv_printk("cpu%u: %s %#x\n", 1, "svm", 0x10);
 	kxen_console_read(con, &pos, out, RING, &lost);
 	ktap_test_result(!strcmp(out, "cpu1: svm 0x10\n"),

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <hv/errno.h>
 #include <hv/p2m.h>
-#include "../arch/svm/npt.h"
+#include <hv/x86_paging.h>
 #include "ktap.h"
 
 #define GiB (1ull << 30)

@@ -18,8 +18,12 @@
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __printf(3, 4) int hv_snprintf(char *buf, size_t size, const char *fmt, ...);
 
-/* Where hv_printk() writes; before this, its output is dropped. */
-void hv_printk_init(struct kxen_console *con);
+/*
+ * Where hv_printk() writes, and a function that also gets every line (a
+ * serial port), or NULL. Before this, output is dropped.
+ */
+void hv_printk_init(struct kxen_console *con,
+		    void (*echo_to)(const char *s, size_t len));
 /* Appends to the console; a line longer than 255 bytes is cut. */
 __printf(1, 2) int hv_printk(const char *fmt, ...);
 

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Long-mode page-table entries, in two formats: the hypervisor's own
+ * page tables, and AMD's nested page tables, which use the same entries
+ * (AMD APM vol. 2, "Nested Paging") except that every nested access
+ * counts as a user access, so U/S is always set there. The host's own
+ * entries leave U/S clear: the host keeps Linux's CR4 with SMEP and SMAP,
+ * which forbid the supervisor to run or touch user pages.
+ *
+ * Accessed and dirty are preset: the CPU would set them anyway, at the
+ * cost of locked writes on first use.
+ *
+ * Memory type: the host PAT applies to nested entries, and kxen keeps
+ * index 0 write-back and index 3 uncached (the power-on and Linux
+ * values), so RAM uses neither PWT nor PCD and MMIO sets both.
+ */
+#include <hv/x86_paging.h>
+
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_PWT		BIT_ULL(3)
+#define PTE_PCD		BIT_ULL(4)
+#define PTE_A		BIT_ULL(5)
+#define PTE_D		BIT_ULL(6)
+#define PTE_PS		BIT_ULL(7)
+#define PTE_ADDR	0x000ffffffffff000ull
+
+static u64 make_leaf(u64 hpa, unsigned int level, enum p2m_type type)
+{
+	u64 entry = hpa | PTE_P | PTE_RW | PTE_A | PTE_D;
+
+	if (level > 1)
+		entry |= PTE_PS;
+	if (type == P2M_MMIO)
+		entry |= PTE_PWT | PTE_PCD;
+	return entry;
+}
+
+static u64 make_table(u64 table_pa)
+{
+	return table_pa | PTE_P | PTE_RW | PTE_A;
+}
+
+static u64 npt_make_leaf(u64 hpa, unsigned int level, enum p2m_type type)
+{
+	return make_leaf(hpa, level, type) | PTE_US;
+}
+
+static u64 npt_make_table(u64 table_pa)
+{
+	return make_table(table_pa) | PTE_US;
+}
+
+static bool present(u64 entry)
+{
+	return entry & PTE_P;
+}
+
+static bool is_leaf(u64 entry, unsigned int level)
+{
+	return level == 1 || (entry & PTE_PS);
+}
+
+static enum p2m_type leaf_type(u64 entry)
+{
+	return (entry & PTE_PCD) ? P2M_MMIO : P2M_RAM;
+}
+
+const struct p2m_format host_pt_format = {
+	.make_leaf = make_leaf,
+	.make_table = make_table,
+	.present = present,
+	.is_leaf = is_leaf,
+	.leaf_type = leaf_type,
+	.addr_mask = PTE_ADDR,
+};
+
+const struct p2m_format npt_format = {
+	.make_leaf = npt_make_leaf,
+	.make_table = npt_make_table,
+	.present = present,
+	.is_leaf = is_leaf,
+	.leaf_type = leaf_type,
+	.addr_mask = PTE_ADDR,
+};

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kxen's private hypercall: the module's control of the hypervisor. */
+#include <hv/guest_access.h>
+#include <hv/hv.h>
+#include <hv/printk.h>
+#include <hv/xen.h>
+
+#define FNV1A_OFFSET	0xcbf29ce484222325ull
+#define FNV1A_PRIME	0x100000001b3ull
+
+static long console_read(struct hv_cpu *cpu, u64 arg)
+{
+	struct kxen_console_read req;
+	char chunk[256];
+
+	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
+		return -XEN_EFAULT;
+	req.copied = 0;
+	req.lost = 0;
+	while (req.copied < req.size) {
+		u64 want = req.size - req.copied;
+		size_t n = kxen_console_read(hv_console, &req.pos, chunk,
+					     want < sizeof(chunk) ? want : sizeof(chunk),
+					     &req.lost);
+
+		if (!n)
+			break;
+		if (copy_to_guest(cpu, req.buf + req.copied, chunk, n))
+			return -XEN_EFAULT;
+		req.copied += n;
+	}
+	return copy_to_guest(cpu, arg, &req, sizeof(req)) ? -XEN_EFAULT : 0;
+}
+
+static long status(struct hv_cpu *cpu, u64 arg, u64 id)
+{
+	struct hv_cpu *which = hv_cpu_area(id);
+	struct kxen_hv_status st = {
+		.pool_pages = hv_pool.nr_pages,
+		.pool_free = hv_pool.nr_free,
+	};
+	unsigned int i;
+
+	if (!which)
+		return -XEN_EINVAL;
+	for (i = 0; i < KXEN_EXIT_NR; i++)
+		st.exits[i] = which->exits[i];
+	return copy_to_guest(cpu, arg, &st, sizeof(st)) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * A hash of one hypervisor page, so that a test can show that dom0's
+ * attempts to write it changed nothing. Only the hypervisor's own pages
+ * are hashed: this is no window onto anything else. The result is the
+ * hash's low 63 bits, as a hypercall returns a non-negative long.
+ */
+static long page_hash(u64 pa)
+{
+	const u8 *p;
+	u64 hash = FNV1A_OFFSET;
+	size_t i;
+
+	if ((pa & (PAGE_SIZE - 1)) || !hv_owns_page(pa))
+		return -XEN_EINVAL;
+	p = hv_phys_to_virt(pa);
+	for (i = 0; i < PAGE_SIZE; i++)
+		hash = (hash ^ p[i]) * FNV1A_PRIME;
+	return hash >> 1;
+}
+
+long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
+{
+	switch (op) {
+	case KXEN_OP_DISABLE:
+		cpu->leaving = true;
+		return 0;
+	case KXEN_OP_CONSOLE_READ:
+		return console_read(cpu, arg1);
+	case KXEN_OP_STATUS:
+		return status(cpu, arg1, arg2);
+	case KXEN_OP_PAGE_HASH:
+		return page_hash(arg1);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The hypervisor's global state, set up once by hv_prepare(). */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <kxen/console.h>
+#include <kxen/hv_abi.h>
+#include <hv/cpu.h>
+#include <hv/p2m.h>
+#include <hv/page_pool.h>
+
+extern struct page_pool hv_pool;
+extern struct p2m host_page_table;
+extern struct p2m dom0_p2m;
+extern u64 hv_direct_map;	/* where the host maps physical memory */
+extern bool hv_nrips;
+extern u32 hv_tsc_khz;
+extern struct kxen_console *hv_console;
+
+/* The image's bounds in memory (head.S and hv.lds). */
+extern char __image_start[], __image_end[];
+
+/* Whether physical page PA belongs to the hypervisor (image or pool). */
+bool hv_owns_page(u64 pa);
+/* The host's mapping of RAM at physical address PA. */
+static inline void *hv_phys_to_virt(u64 pa)
+{
+	return (void *)(hv_direct_map + pa);
+}
+
+/* Vendor setup run by hv_prepare() (Linux context). */
+int svm_prepare(void);
+int svm_cpu_prepare(struct hv_cpu *cpu);
+
+/* Host-mode exception entry stubs, 16 bytes a vector (exception.S). */
+extern const char exception_stubs[];
+#define EXCEPTION_STUB_SIZE 16
+
+/* Host descriptor tables (arch/x86/desc.c). */
+void desc_prepare(void);
+void desc_cpu_prepare(struct hv_cpu *cpu);
+void desc_load_host(struct hv_cpu *cpu);
+
+/* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
+void cpuid_emulate(struct hv_cpu *cpu);
+/* A hypercall from the guest on CPU; sets its RAX. */
+void hypercall(struct hv_cpu *cpu);
+long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
+long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
+/* The hypercall page the guest asked for with a write to MSR 0x40000000. */
+int hypercall_page_write(struct hv_cpu *cpu, u64 val, bool vmmcall);
+
+#endif /* HV_HV_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The x86 instructions and architectural numbers the hypervisor uses. */
+#ifndef HV_X86_H
+#define HV_X86_H
+
+#include <kxen/types.h>
+
+#define MSR_PAT			0x00000277
+#define MSR_EFER		0xc0000080
+#define MSR_VM_CR		0xc0010114
+#define MSR_VM_HSAVE_PA		0xc0010117
+
+#define EFER_SVME		BIT_ULL(12)
+#define VM_CR_LOCK		BIT_ULL(3)
+#define VM_CR_SVMDIS		BIT_ULL(4)
+#define X86_CR4_LA57		BIT_ULL(12)
+#define X86_RFLAGS_TF		BIT_ULL(8)
+
+#define X86_EXC_DB		1
+#define X86_EXC_NMI		2
+#define X86_EXC_UD		6
+#define X86_EXC_DF		8
+#define X86_EXC_GP		13
+#define X86_EXC_PF		14
+#define X86_EXC_AC		17
+#define X86_EXC_MC		18
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __attribute__((packed));
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | (u64)hi << 32;
+}
+
+static inline void wrmsr(u32 msr, u64 val)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32))
+		     : "memory");
+}
+
+static inline void cpuid_count(u32 leaf, u32 subleaf, u32 regs[4])
+{
+	asm volatile("cpuid"
+		     : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3])
+		     : "a"(leaf), "c"(subleaf));
+}
+
+#define DEFINE_CR_ACCESS(n)						\
+static inline u64 read_cr##n(void)					\
+{									\
+	u64 val;							\
+									\
+	asm volatile("mov %%cr" #n ", %0" : "=r"(val));			\
+	return val;							\
+}									\
+static inline void write_cr##n(u64 val)					\
+{									\
+	asm volatile("mov %0, %%cr" #n : : "r"(val) : "memory");	\
+}
+DEFINE_CR_ACCESS(0)
+DEFINE_CR_ACCESS(2)
+DEFINE_CR_ACCESS(3)
+DEFINE_CR_ACCESS(4)
+
+#define DEFINE_DR_ACCESS(n)						\
+static inline u64 read_dr##n(void)					\
+{									\
+	u64 val;							\
+									\
+	asm volatile("mov %%db" #n ", %0" : "=r"(val));			\
+	return val;							\
+}									\
+static inline void write_dr##n(u64 val)					\
+{									\
+	asm volatile("mov %0, %%db" #n : : "r"(val));			\
+}
+DEFINE_DR_ACCESS(6)
+DEFINE_DR_ACCESS(7)
+
+static inline void store_gdt(struct desc_ptr *dt)
+{
+	asm volatile("sgdt %0" : "=m"(*dt));
+}
+
+static inline void store_idt(struct desc_ptr *dt)
+{
+	asm volatile("sidt %0" : "=m"(*dt));
+}
+
+static inline void load_gdt(const struct desc_ptr *dt)
+{
+	asm volatile("lgdt %0" : : "m"(*dt));
+}
+
+static inline void load_idt(const struct desc_ptr *dt)
+{
+	asm volatile("lidt %0" : : "m"(*dt));
+}
+
+static inline u64 read_rflags(void)
+{
+	u64 flags;
+
+	asm volatile("pushfq; popq %0" : "=r"(flags));
+	return flags;
+}
+
+#define DEFINE_SEG_READ(seg)						\
+static inline u16 read_##seg(void)					\
+{									\
+	u16 sel;							\
+									\
+	asm volatile("mov %%" #seg ", %0" : "=rm"(sel));		\
+	return sel;							\
+}
+DEFINE_SEG_READ(cs)
+DEFINE_SEG_READ(ss)
+DEFINE_SEG_READ(ds)
+DEFINE_SEG_READ(es)
+
+static inline void port_write8(u16 port, u8 val)
+{
+	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline u8 port_read8(u16 port)
+{
+	u8 val;
+
+	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+static inline void cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+/* Stops this CPU for good: a hypervisor bug leaves nothing to return to. */
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+#endif /* HV_X86_H */

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_prepare(): everything the hypervisor needs before the first CPU is
+ * handed over, done in Linux's context so that any failure can still be
+ * reported and undone by simply freeing the pool.
+ *
+ * Memory layout (see Documentation/design.rst): the pool is a run of 2
+ * MiB chunks that Linux maps contiguously at pool_va; the image sits at
+ * its start and the page allocator manages the rest. The host's page
+ * tables map the pool at the same address, so code keeps running when
+ * CR3 changes, and all RAM at Linux's direct-map address.
+ */
+#include <hv/errno.h>
+#include <hv/hv.h>
+#include <hv/printk.h>
+#include <hv/string.h>
+#include <hv/uart.h>
+#include <hv/x86_paging.h>
+
+#define CONSOLE_BYTES	(64u << 10)
+#define CHUNK_PAGES	(KXEN_CHUNK_SIZE / PAGE_SIZE)
+
+struct page_pool hv_pool;
+struct p2m host_page_table;
+struct p2m dom0_p2m;
+u64 hv_direct_map;
+bool hv_nrips;
+u32 hv_tsc_khz;
+struct kxen_console *hv_console;
+
+static struct page_pool_chunk pool_chunks[KXEN_MAX_CHUNKS];
+static u64 chunk_pa[KXEN_MAX_CHUNKS];
+static unsigned int nr_chunks;
+static struct hv_cpu *cpus[KXEN_MAX_CPUS];
+static unsigned int nr_cpus;
+
+bool hv_owns_page(u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_chunks; i++)
+		if (pa - chunk_pa[i] < KXEN_CHUNK_SIZE)
+			return true;
+	return false;
+}
+
+struct hv_cpu *hv_cpu_area(u32 id)
+{
+	return id < nr_cpus ? cpus[id] : NULL;
+}
+
+/* Host virtual addresses drop their sign extension in the page tables. */
+static int host_map(u64 va, u64 pa, u64 size)
+{
+	u64 mask = (1ull << (PAGE_SHIFT + 9 * host_page_table.levels)) - 1;
+
+	return p2m_set(&host_page_table, va & mask, pa, size, P2M_RAM);
+}
+
+static int build_host_page_table(const struct kxen_boot_info *info,
+				 unsigned int max_leaf)
+{
+	unsigned int i;
+	int err;
+
+	err = p2m_init(&host_page_table, &host_pt_format, info->paging_levels,
+		       max_leaf, &hv_pool);
+	for (i = 0; !err && i < nr_chunks; i++)
+		err = host_map(info->pool_va + i * KXEN_CHUNK_SIZE, chunk_pa[i],
+			       KXEN_CHUNK_SIZE);
+	for (i = 0; !err && i < info->nr_ram; i++)
+		err = host_map(hv_direct_map + info->ram[i].start,
+			       info->ram[i].start,
+			       info->ram[i].end - info->ram[i].start);
+	return err;
+}
+
+/*
+ * Dom0 sees every physical address as itself: RAM write-back, the rest
+ * (MMIO and holes) uncached, up to MAXPHYADDR or what the nested tables
+ * can address. The hypervisor's pages are replaced by one scratch page,
+ * so dom0 reads zeros (or what it wrote there) and never reaches them.
+ */
+static int build_dom0_p2m(const struct kxen_boot_info *info,
+			  unsigned int max_leaf)
+{
+	unsigned int levels = info->paging_levels;
+	u64 top = 1ull << (PAGE_SHIFT + 9 * levels);
+	u64 scratch, pa;
+	unsigned int i;
+	int err;
+
+	if (info->phys_addr_bits < 64 && (1ull << info->phys_addr_bits) < top)
+		top = 1ull << info->phys_addr_bits;
+	err = p2m_init(&dom0_p2m, &npt_format, levels, max_leaf, &hv_pool);
+	if (!err)
+		err = p2m_set(&dom0_p2m, 0, 0, top, P2M_MMIO);
+	for (i = 0; !err && i < info->nr_ram; i++)
+		err = p2m_set(&dom0_p2m, info->ram[i].start, info->ram[i].start,
+			      info->ram[i].end - info->ram[i].start, P2M_RAM);
+	scratch = page_pool_pa(&hv_pool, page_alloc(&hv_pool));
+	if (scratch == ~0ull)
+		err = -ENOMEM;
+	for (i = 0; !err && i < nr_chunks; i++)
+		for (pa = chunk_pa[i]; !err && pa < chunk_pa[i] + KXEN_CHUNK_SIZE;
+		     pa += PAGE_SIZE)
+			err = p2m_set(&dom0_p2m, pa, scratch, PAGE_SIZE, P2M_RAM);
+	return err;
+}
+
+static int prepare_cpus(u32 count)
+{
+	u32 id;
+	int err;
+
+	desc_prepare();
+	err = svm_prepare();
+	for (id = 0; !err && id < count; id++) {
+		struct hv_cpu *cpu = pages_alloc(&hv_pool, 1);
+		/* The main stack, then one page per interrupt stack. */
+		u8 *stack = pages_alloc(&hv_pool, HOST_STACK_PAGES + IST_PAGES);
+
+		if (!cpu || !stack)
+			return -ENOMEM;
+		cpu->id = id;
+		cpu->host_stack_top = (u64)stack + HOST_STACK_PAGES * PAGE_SIZE;
+		cpu->guest_p2m = &dom0_p2m;
+		desc_cpu_prepare(cpu);
+		err = svm_cpu_prepare(cpu);
+		cpus[id] = cpu;
+	}
+	nr_cpus = count;
+	return err;
+}
+
+int hv_prepare(const struct kxen_boot_info *info)
+{
+	u64 image_bytes = __image_end - __image_start;
+	unsigned int i, max_leaf = info->page_1g ? 3 : 2;
+	int err;
+
+	if (!info->nr_chunks || info->nr_chunks > KXEN_MAX_CHUNKS ||
+	    info->nr_ram > KXEN_MAX_RAM_RANGES || info->nr_cpus > KXEN_MAX_CPUS ||
+	    image_bytes >= KXEN_CHUNK_SIZE ||
+	    (info->paging_levels != 4 && info->paging_levels != 5))
+		return -EINVAL;
+
+	nr_chunks = info->nr_chunks;
+	for (i = 0; i < nr_chunks; i++) {
+		chunk_pa[i] = info->chunk_pa[i];
+		pool_chunks[i].pa = chunk_pa[i];
+		pool_chunks[i].nr_pages = CHUNK_PAGES;
+	}
+	pool_chunks[0].pa += image_bytes;
+	pool_chunks[0].nr_pages -= image_bytes / PAGE_SIZE;
+	if (page_pool_init(&hv_pool, (u8 *)info->pool_va + image_bytes,
+			   pool_chunks, nr_chunks))
+		return -ENOMEM;
+
+	hv_console = pages_alloc(&hv_pool, CONSOLE_BYTES / PAGE_SIZE + 1);
+	if (!hv_console)
+		return -ENOMEM;
+	kxen_console_init(hv_console, CONSOLE_BYTES);
+	if (info->serial_port)
+		uart_init(info->serial_port);
+	hv_printk_init(hv_console, info->serial_port ? uart_write : NULL);
+
+	hv_direct_map = info->direct_map_va;
+	hv_nrips = info->nrips;
+	hv_tsc_khz = info->tsc_khz;
+	err = build_host_page_table(info, max_leaf);
+	if (!err)
+		err = build_dom0_p2m(info, max_leaf);
+	if (!err)
+		err = prepare_cpus(info->nr_cpus);
+	if (err) {
+		hv_printk("kxen: preparation failed (%d)\n", err);
+		return err;
+	}
+	hv_printk("kxen: hypervisor ready: %u CPUs, pool %llu pages, %llu free, %u-level paging\n",
+		  nr_cpus, (unsigned long long)hv_pool.nr_pages,
+		  (unsigned long long)hv_pool.nr_free, info->paging_levels);
+	return 0;
+}

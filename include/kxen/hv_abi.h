@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the Linux module and the hypervisor image: how the
+ * module finds the image's entry points, what it tells the hypervisor at
+ * preparation, and kxen's private hypercall. Xen's own ABI comes from
+ * Xen's headers, never from here.
+ */
+#ifndef KXEN_HV_ABI_H
+#define KXEN_HV_ABI_H
+
+#include <kxen/types.h>
+
+/* "kxen-hv1": the first eight bytes of the image. */
+#define KXEN_HV_MAGIC		0x3176682d6e65786bull
+
+/*
+ * The image starts with this header. The image is linked at 0 and
+ * position independent; offsets are from the image's first byte.
+ */
+struct kxen_hv_header {
+	u64 magic;
+	u64 file_size;		/* bytes of the image file */
+	u64 mem_size;		/* bytes it occupies once loaded, bss included */
+	u64 rela_start;		/* R_X86_64_RELATIVE entries to apply */
+	u64 rela_end;
+	u64 prepare;		/* int prepare(struct kxen_boot_info *) */
+	u64 cpu_enter;		/* int cpu_enter(u32 cpu) */
+	u64 console;		/* a struct kxen_console *, set by prepare() */
+};
+
+#define KXEN_MAX_CHUNKS		512	/* 2 MiB each: 1 GiB of pool */
+#define KXEN_MAX_RAM_RANGES	128
+#define KXEN_MAX_CPUS		64
+#define KXEN_CHUNK_SIZE		(2ull << 20)
+
+struct kxen_phys_range {
+	u64 start;
+	u64 end;		/* exclusive */
+};
+
+/*
+ * What the module hands prepare(), which runs in Linux's context before
+ * any CPU is handed over, on Linux's page tables, with interrupts on.
+ * The hypervisor copies what it keeps: this struct is Linux's memory.
+ */
+struct kxen_boot_info {
+	u64 pool_va;		/* the chunks, mapped in this order, image first */
+	u32 nr_chunks;
+	u32 nr_ram;
+	u64 chunk_pa[KXEN_MAX_CHUNKS];
+	/* System RAM, page aligned, sorted; all else is mapped uncached. */
+	struct kxen_phys_range ram[KXEN_MAX_RAM_RANGES];
+	u64 direct_map_va;	/* Linux's page_offset_base */
+	u32 nr_cpus;		/* CPU ids are below this */
+	u8 phys_addr_bits;
+	u8 paging_levels;	/* 4 or 5 */
+	u16 serial_port;	/* a 16550 for the hypervisor's log, or 0 */
+	u32 tsc_khz;
+	bool nrips;		/* the CPU reports next RIP on exits */
+	bool page_1g;
+};
+
+/*
+ * kxen's private hypercall: RAX = KXEN_HYPERCALL, RDI = a KXEN_OP_*,
+ * further arguments in RSI, RDX. Only dom0's kernel (CPL 0) may use it.
+ * The number is far above Xen's, so no Xen guest reaches it by accident.
+ */
+#define KXEN_HYPERCALL		0x6b78
+
+enum kxen_op {
+	/* Leave hypervisor mode on this CPU and return to bare Linux. */
+	KXEN_OP_DISABLE = 1,
+	/* RSI = struct kxen_console_read *: copy out the hypervisor's log. */
+	KXEN_OP_CONSOLE_READ = 2,
+	/* RSI = struct kxen_hv_status *, RDX = CPU: counters of one CPU. */
+	KXEN_OP_STATUS = 3,
+	/* RSI = physical address: FNV-1a hash of that hypervisor page. */
+	KXEN_OP_PAGE_HASH = 4,
+};
+
+struct kxen_console_read {
+	u64 buf;		/* dom0 virtual address */
+	u64 size;
+	u64 pos;		/* in: first byte wanted; out: next one */
+	u64 lost;		/* out: bytes overwritten before they were read */
+	u64 copied;		/* out */
+};
+
+/* Exit reasons kxen counts, whatever the vendor calls them. */
+enum kxen_exit_reason {
+	KXEN_EXIT_CPUID,
+	KXEN_EXIT_HYPERCALL,
+	KXEN_EXIT_MSR,
+	KXEN_EXIT_EXCEPTION,
+	KXEN_EXIT_VIRT_INSN,
+	KXEN_EXIT_NPF,
+	KXEN_EXIT_OTHER,
+	KXEN_EXIT_NR
+};
+
+struct kxen_hv_status {
+	u64 pool_pages;
+	u64 pool_free;
+	u64 exits[KXEN_EXIT_NR];
+};
+
+#endif /* KXEN_HV_ABI_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kxen's own view of the hypervisor:
+ *
+ * /sys/kernel/kxen/hv/     active, load_us, pool (pages in use and
+ *                          free), exits (per CPU, by reason)
+ * /sys/kernel/debug/kxen/  log (the hypervisor's log ring), and for the
+ *                          isolation test hv_page and hv_page_hash: what
+ *                          dom0 sees at the hypervisor image's first
+ *                          physical page, and the hypervisor's own hash
+ *                          of that page.
+ */
+#include <linux/debugfs.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include "hypercall.h"
+#include "kxen.h"
+
+static struct kobject *hv_kobj;
+static struct dentry *debug_dir;
+
+static const char *const exit_names[KXEN_EXIT_NR] = {
+	[KXEN_EXIT_CPUID] = "cpuid",
+	[KXEN_EXIT_HYPERCALL] = "hypercall",
+	[KXEN_EXIT_MSR] = "msr",
+	[KXEN_EXIT_EXCEPTION] = "exception",
+	[KXEN_EXIT_VIRT_INSN] = "virt_insn",
+	[KXEN_EXIT_NPF] = "npf",
+	[KXEN_EXIT_OTHER] = "other",
+};
+
+static long hv_status(struct kxen_hv_status *st, unsigned int cpu)
+{
+	return kxen_hypercall3(KXEN_HYPERCALL, KXEN_OP_STATUS,
+			       (unsigned long)st, cpu);
+}
+
+static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kxen_hv.active);
+}
+
+static ssize_t load_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", kxen_hv.load_ns / 1000);
+}
+
+static ssize_t pool_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct kxen_hv_status st;
+	long ret = hv_status(&st, smp_processor_id());
+
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "pages %llu\nfree %llu\n", st.pool_pages,
+			  st.pool_free);
+}
+
+static ssize_t exits_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct kxen_hv_status st;
+	unsigned int cpu, i;
+	ssize_t len = 0;
+
+	for_each_online_cpu(cpu) {
+		long ret = hv_status(&st, cpu);
+
+		if (ret)
+			return ret;
+		len += sysfs_emit_at(buf, len, "cpu%u", cpu);
+		for (i = 0; i < KXEN_EXIT_NR; i++)
+			len += sysfs_emit_at(buf, len, " %s=%llu", exit_names[i],
+					     st.exits[i]);
+		len += sysfs_emit_at(buf, len, "\n");
+	}
+	return len;
+}
+
+static struct kobj_attribute active_attr = __ATTR_RO(active);
+static struct kobj_attribute load_us_attr = __ATTR_RO(load_us);
+static struct kobj_attribute pool_attr = __ATTR_RO(pool);
+static struct kobj_attribute exits_attr = __ATTR_RO(exits);
+
+static struct attribute *hv_attrs[] = {
+	&active_attr.attr, &load_us_attr.attr, &pool_attr.attr,
+	&exits_attr.attr, NULL
+};
+
+static const struct attribute_group hv_group = { .attrs = hv_attrs };
+
+/* The file position is the position in the ring: lost text is skipped. */
+static ssize_t log_read(struct file *file, char __user *ubuf, size_t count,
+			loff_t *ppos)
+{
+	struct kxen_console_read req = { .pos = *ppos };
+	char *buf;
+	long ret;
+
+	count = min_t(size_t, count, PAGE_SIZE);
+	buf = kmalloc(count, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	req.buf = (unsigned long)buf;
+	req.size = count;
+	ret = kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_CONSOLE_READ,
+			      (unsigned long)&req);
+	if (!ret && copy_to_user(ubuf, buf, req.copied))
+		ret = -EFAULT;
+	kfree(buf);
+	if (ret)
+		return ret;
+	*ppos = req.pos;
+	return req.copied;
+}
+
+static const struct file_operations log_fops = {
+	.owner = THIS_MODULE,
+	.read = log_read,
+	.llseek = default_llseek,
+};
+
+static phys_addr_t hv_page_pa(void)
+{
+	return page_to_phys(kxen_hv.chunks[0]);
+}
+
+/* Dom0's own view of the page, through its direct map. */
+static ssize_t hv_page_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	return simple_read_from_buffer(ubuf, count, ppos,
+				       phys_to_virt(hv_page_pa()), PAGE_SIZE);
+}
+
+static ssize_t hv_page_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	return simple_write_to_buffer(phys_to_virt(hv_page_pa()), PAGE_SIZE,
+				      ppos, ubuf, count);
+}
+
+static const struct file_operations hv_page_fops = {
+	.owner = THIS_MODULE,
+	.read = hv_page_read,
+	.write = hv_page_write,
+	.llseek = default_llseek,
+};
+
+static int hv_page_hash_get(void *data, u64 *val)
+{
+	long ret = kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_PAGE_HASH,
+				   hv_page_pa());
+
+	if (ret < 0)
+		return ret;
+	*val = ret;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(hv_page_hash_fops, hv_page_hash_get, NULL, "%llx\n");
+
+int kxen_hv_sysfs_init(void)
+{
+	int err;
+
+	hv_kobj = kobject_create_and_add("hv", kxen_kobj);
+	if (!hv_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(hv_kobj, &hv_group);
+	if (err) {
+		kobject_put(hv_kobj);
+		return err;
+	}
+	debug_dir = debugfs_create_dir("kxen", NULL);
+	debugfs_create_file("log", 0400, debug_dir, NULL, &log_fops);
+	debugfs_create_file("hv_page", 0600, debug_dir, NULL, &hv_page_fops);
+	debugfs_create_file_unsafe("hv_page_hash", 0400, debug_dir, NULL,
+				   &hv_page_hash_fops);
+	return 0;
+}
+
+void kxen_hv_sysfs_exit(void)
+{
+	debugfs_remove_recursive(debug_dir);
+	sysfs_remove_group(hv_kobj, &hv_group);
+	kobject_put(hv_kobj);
+}
