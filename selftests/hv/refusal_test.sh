@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kxen and KVM both want SVM. With kvm_amd loaded, insmod kxen fails with
+# a message saying so and the machine carries on; without it, kxen loads;
+# and while kxen runs, kvm_amd sees SVM disabled and refuses to load.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/kxen.sh"
+
+ktap_header 8
+kxen_skip_all_unless_svm
+kxen_unload_if_loaded
+kxen_dmesg_mark
+
+if ! modprobe kvm_amd 2>/dev/null; then
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do
+		ktap_skip "refusal" "kvm_amd does not load on this CPU"
+	done
+	ktap_finished
+	exit
+fi
+
+if insmod "$KXEN_MODULE" 2>/dev/null; then
+	ktap_not_ok "insmod refused while kvm_amd is loaded"
+	rmmod kxen
+else
+	ktap_ok "insmod refused while kvm_amd is loaded"
+fi
+ktap_expect "the refusal says why and how to fix it" \
+	grep -q "kvm_amd is loaded.*modprobe -r kvm_amd" <(kxen_dmesg_since)
+ktap_expect "dom0 still works after the refusal" \
+	sh -c 'echo fine | grep -q fine && test ! -e /sys/kernel/kxen'
+
+ktap_expect "modprobe -r kvm_amd" modprobe -r kvm_amd kvm
+ktap_expect "insmod works without kvm_amd" insmod "$KXEN_MODULE"
+if modprobe kvm_amd 2>/dev/null; then
+	ktap_not_ok "kvm_amd refuses to load while kxen runs"
+	modprobe -r kvm_amd kvm
+else
+	ktap_ok "kvm_amd refuses to load while kxen runs"
+	modprobe -r kvm 2>/dev/null
+fi
+ktap_expect "rmmod kxen" rmmod kxen
+kxen_no_kernel_trouble
+ktap_finished

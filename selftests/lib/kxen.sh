@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the hypervisor selftests: where things are, and checks that
+# every test ends with.
+
+KXEN_MODULE=${KXEN_MODULE:-$top/kxen.ko}
+KXEN_HV=/sys/kernel/kxen/hv
+KXEN_DEBUG=/sys/kernel/debug/kxen
+XEN_CPUID=$top/build/selftests/hv/xen_cpuid
+
+# kxen_unload_if_loaded: tests start from bare Linux.
+kxen_unload_if_loaded()
+{
+	if lsmod | grep -qw kxen; then rmmod kxen; fi
+}
+
+kxen_dmesg_mark()
+{
+	KXEN_DMESG_MARK=$(dmesg | wc -l)
+}
+
+# kxen_dmesg_since: the kernel log since kxen_dmesg_mark.
+kxen_dmesg_since()
+{
+	dmesg | tail -n +$((KXEN_DMESG_MARK + 1))
+}
+
+# kxen_no_kernel_trouble: a KTAP result for the log since the mark.
+kxen_no_kernel_trouble()
+{
+	local trouble
+	trouble=$(kxen_dmesg_since |
+		grep -E 'BUG|WARNING|Oops|general protection|Call Trace|unchecked MSR|soft lockup|hung task' || true)
+	if [ -z "$trouble" ]; then
+		ktap_ok "no kernel warnings"
+	else
+		printf '%s\n' "$trouble" | sed 's/^/# /'
+		ktap_not_ok "no kernel warnings"
+	fi
+}
+
+# kxen_show_hv_log: the hypervisor's log as diagnostics.
+kxen_show_hv_log()
+{
+	[ -r $KXEN_DEBUG/log ] && sed 's/^/# hv: /' $KXEN_DEBUG/log
+}
+
+kxen_online_cpus()
+{
+	local range first last
+	for range in $(tr ',' ' ' </sys/devices/system/cpu/online); do
+		first=${range%-*} last=${range#*-}
+		seq "$first" "$last"
+	done
+}
+
+# kxen_skip_all_unless_svm: after ktap_header, skips the whole plan when
+# the CPU cannot run kxen's hypervisor (AMD SVM only, so far).
+kxen_skip_all_unless_svm()
+{
+	grep -qw svm /proc/cpuinfo && return 0
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do
+		ktap_skip "hypervisor test" "kxen's hypervisor runs on AMD SVM only so far"
+	done
+	ktap_finished
+	exit
+}
