@@ -8,7 +8,8 @@
  *                          isolation test hv_page and hv_page_hash: what
  *                          dom0 sees at the hypervisor image's first
  *                          physical page, and the hypervisor's own hash
- *                          of that page.
+ *                          of that page; hypercall_ns, the mean time of a
+ *                          xen_version hypercall (for scripts/bench).
  */
 #include <linux/debugfs.h>
 #include <linux/io.h>
@@ -16,7 +17,10 @@
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/ktime.h>
 #include <linux/uaccess.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/version.h>
 #include "hypercall.h"
 #include "kxen.h"
 
@@ -30,7 +34,6 @@ static const char *const exit_names[KXEN_EXIT_NR] = {
 	[KXEN_EXIT_EXCEPTION] = "exception",
 	[KXEN_EXIT_VIRT_INSN] = "virt_insn",
 	[KXEN_EXIT_NPF] = "npf",
-	[KXEN_EXIT_OTHER] = "other",
 };
 
 static long hv_status(struct kxen_hv_status *st, unsigned int cpu)
@@ -166,6 +169,20 @@ static int hv_page_hash_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(hv_page_hash_fops, hv_page_hash_get, NULL, "%llx\n");
 
+#define HYPERCALL_BENCH_CALLS 10000
+
+static int hypercall_ns_get(void *data, u64 *val)
+{
+	ktime_t start = ktime_get();
+	int i;
+
+	for (i = 0; i < HYPERCALL_BENCH_CALLS; i++)
+		kxen_hypercall2(__HYPERVISOR_xen_version, XENVER_version, 0);
+	*val = ktime_to_ns(ktime_sub(ktime_get(), start)) / HYPERCALL_BENCH_CALLS;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(hypercall_ns_fops, hypercall_ns_get, NULL, "%llu\n");
+
 int kxen_hv_sysfs_init(void)
 {
 	int err;
@@ -183,6 +200,8 @@ int kxen_hv_sysfs_init(void)
 	debugfs_create_file("hv_page", 0600, debug_dir, NULL, &hv_page_fops);
 	debugfs_create_file_unsafe("hv_page_hash", 0400, debug_dir, NULL,
 				   &hv_page_hash_fops);
+	debugfs_create_file_unsafe("hypercall_ns", 0400, debug_dir, NULL,
+				   &hypercall_ns_fops);
 	return 0;
 }
 

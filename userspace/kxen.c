@@ -2,7 +2,8 @@
 /*
  * kxen: the small command-line companion of kxen.ko.
  *
- *   kxen status    whether kxen is loaded, and what the CPUs offer
+ *   kxen status    whether kxen is loaded, what the CPUs offer, and
+ *                  whether the hypervisor runs (and its pool)
  *
  * It only reads what the module publishes in /sys/kernel/kxen; the Xen
  * toolstack (xl) remains the way to manage domains.
@@ -10,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <kxen/types.h>
 
 #define SYSFS_CPU "/sys/kernel/kxen/cpu/"
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SYSFS_HV "/sys/kernel/kxen/hv/"
+#define SYS_HYPERVISOR "/sys/hypervisor/"
 
 static const char usage_text[] = "usage: kxen status\n";
 
@@ -36,6 +39,48 @@ static int print_file(const char *label, const char *path)
 	return 0;
 }
 
+/* The first line of PATH, without its newline; "" if unreadable. */
+static void read_line(const char *path, char *line, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	line[0] = '\0';
+	if (f) {
+		if (!fgets(line, size, f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+}
+
+static void hypervisor_status(void)
+{
+	char active[8], major[16], minor[16], extra[64], line[128];
+	unsigned long long pages = 0, free_pages = 0;
+	FILE *f;
+
+	read_line(SYSFS_HV "active", active, sizeof(active));
+	if (strcmp(active, "1")) {
+		printf("%-16s %s\n", "hypervisor", "not running (loaded with probe_only=1)");
+		return;
+	}
+	read_line(SYS_HYPERVISOR "version/major", major, sizeof(major));
+	read_line(SYS_HYPERVISOR "version/minor", minor, sizeof(minor));
+	read_line(SYS_HYPERVISOR "version/extra", extra, sizeof(extra));
+	printf("%-16s active: Xen %s.%s%s, this Linux is dom0\n", "hypervisor",
+	       major, minor, extra);
+	f = fopen(SYSFS_HV "pool", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "pages %llu", &pages) != 1 &&
+			    sscanf(line, "free %llu", &free_pages) != 1)
+				break;
+		fclose(f);
+		printf("%-16s %llu KiB, %llu KiB free\n", "pool", pages * 4,
+		       free_pages * 4);
+	}
+}
+
 static int status(void)
 {
 	char path[128];
@@ -53,6 +98,7 @@ static int status(void)
 			return 1;
 		}
 	}
+	hypervisor_status();
 	return 0;
 }
 
