@@ -83,6 +83,7 @@ static int make_executable(void *va, size_t size)
 static int alloc_pool(void)
 {
 	unsigned int n = DIV_ROUND_UP(pool_mb, KXEN_CHUNK_SIZE >> 20);
+	unsigned long avail_mb;
 	struct page **pages;
 	unsigned int i, j;
 	int err = -ENOMEM;
@@ -91,6 +92,13 @@ static int alloc_pool(void)
 		pr_err("pool_mb=%u: must be between 2 and %llu\n", pool_mb,
 		       KXEN_MAX_CHUNKS * (KXEN_CHUNK_SIZE >> 20));
 		return -EINVAL;
+	}
+	/* Ask only for what Linux can spare, rather than reclaim for ever. */
+	avail_mb = si_mem_available() >> (20 - PAGE_SHIFT);
+	if ((u64)n * (KXEN_CHUNK_SIZE >> 20) > avail_mb / 2) {
+		pr_err("not enough memory: pool_mb=%u, but only %lu MiB are available and kxen takes at most half\n",
+		       pool_mb, avail_mb);
+		return -ENOMEM;
 	}
 	kxen_hv.chunks = kcalloc(n, sizeof(*kxen_hv.chunks), GFP_KERNEL);
 	pages = kvmalloc_array(n * CHUNK_PAGES, sizeof(*pages), GFP_KERNEL);

@@ -28,7 +28,7 @@ struct kxen_hv_header {
 	u64 console;		/* a struct kxen_console *, set by prepare() */
 };
 
-#define KXEN_MAX_CHUNKS		512	/* 2 MiB each: 1 GiB of pool */
+#define KXEN_MAX_CHUNKS		4096	/* 2 MiB each: 8 GiB of pool */
 #define KXEN_MAX_RAM_RANGES	128
 #define KXEN_MAX_CPUS		64
 #define KXEN_CHUNK_SIZE		(2ull << 20)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Load kxen: Linux goes on as dom0 on every CPU. Userspace pinned to each
 # CPU sees Xen 4.17 in CPUID and no SVM; /sys/hypervisor reads as on Xen
-# (its values come from dom0 hypercalls); unloading makes CPUID bare again.
+# (its values come from dom0 hypercalls); CPU hotplug and suspend are
+# refused; unloading makes CPUID bare again and hotplug possible.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
@@ -13,7 +14,7 @@ ncpus=$(echo "$cpus" | wc -w)
 xen="signature=XenVMMXenVMM version=4.17 hypervisor_bit=1 svm=0"
 hyp=/sys/hypervisor
 
-ktap_header $((2 * ncpus + 14))
+ktap_header $((2 * ncpus + 17))
 kxen_skip_all_unless_svm
 kxen_unload_if_loaded
 kxen_dmesg_mark
@@ -71,8 +72,31 @@ entered=$(grep -c 'Linux is now dom0' <<<"$log")
 ktap_expect "hypervisor log: every CPU entered" test "$entered" = "$ncpus" ||
 	kxen_show_hv_log
 
+# A CPU onlined now would run bare beside dom0; suspend would power the
+# CPUs down under the hypervisor. Both are refused while kxen runs.
+last=$(echo "$cpus" | tail -n 1)
+if [ "$last" = 0 ]; then
+	ktap_skip "CPU hotplug refused" "one CPU only"
+elif echo 0 2>/dev/null >/sys/devices/system/cpu/cpu"$last"/online; then
+	echo 1 >/sys/devices/system/cpu/cpu"$last"/online
+	ktap_not_ok "CPU hotplug refused while kxen runs"
+else
+	ktap_ok "CPU hotplug refused while kxen runs"
+fi
+if echo freeze 2>/dev/null >/sys/power/state; then
+	ktap_not_ok "suspend refused while kxen runs"
+else
+	ktap_ok "suspend refused while kxen runs"
+fi
+
 ktap_expect "rmmod kxen" rmmod kxen
 ktap_expect "/sys/hypervisor empty again" test ! -e $hyp/type
+if [ "$last" = 0 ]; then
+	ktap_skip "CPU hotplug works again" "one CPU only"
+else
+	ktap_expect "CPU hotplug works again after unload" sh -c \
+		"echo 0 >/sys/devices/system/cpu/cpu$last/online && echo 1 >/sys/devices/system/cpu/cpu$last/online"
+fi
 
 for cpu in $cpus; do
 	seen=$(taskset -c "$cpu" "$XEN_CPUID")

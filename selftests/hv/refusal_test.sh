@@ -1,16 +1,41 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kxen and KVM both want SVM. With kvm_amd loaded, insmod kxen fails with
-# a message saying so and the machine carries on; without it, kxen loads;
-# and while kxen runs, kvm_amd sees SVM disabled and refuses to load.
+# Refusals leave the machine as it was. kxen and KVM both want SVM: with
+# kvm_amd loaded, insmod kxen fails with a message saying so; without it,
+# kxen loads; and while kxen runs, kvm_amd sees SVM disabled and refuses
+# to load. A pool larger than memory, or of no size, is refused too.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-ktap_header 8
+ktap_header 11
 kxen_skip_all_unless_svm
 kxen_unload_if_loaded
+kxen_dmesg_mark
+
+# refused NAME PATTERN ARGS...: insmod with ARGS fails, saying PATTERN.
+refused()
+{
+	local name=$1 pattern=$2
+	shift 2
+	kxen_dmesg_mark
+	if insmod "$KXEN_MODULE" "$@" 2>/dev/null; then
+		rmmod kxen
+		ktap_not_ok "$name"
+	elif kxen_dmesg_since | grep -q "$pattern"; then
+		ktap_ok "$name"
+	else
+		kxen_dmesg_since | sed 's/^/# /'
+		ktap_not_ok "$name (no message matching '$pattern')"
+	fi
+}
+
+mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+refused "a pool larger than memory is refused" "not enough memory" \
+	pool_mb=$((mem_mb + 512))
+refused "an empty pool is refused" "pool_mb=0: must be" pool_mb=0
+ktap_expect "nothing left loaded by the refusals" sh -c '! lsmod | grep -qw kxen'
 kxen_dmesg_mark
 
 if ! modprobe kvm_amd 2>/dev/null; then
