@@ -20,7 +20,7 @@ refused()
 	local name=$1 pattern=$2
 	shift 2
 	kxen_dmesg_mark
-	if insmod "$KXEN_MODULE" "$@" 2>/dev/null; then
+	if kxen_load "$@" 2>/dev/null; then
 		rmmod kxen
 		ktap_not_ok "$name"
 	elif kxen_dmesg_since | grep -q "$pattern"; then
@@ -46,7 +46,7 @@ if ! modprobe kvm_amd 2>/dev/null; then
 	exit
 fi
 
-if insmod "$KXEN_MODULE" 2>/dev/null; then
+if kxen_load 2>/dev/null; then
 	ktap_not_ok "insmod refused while kvm_amd is loaded"
 	rmmod kxen
 else
@@ -58,7 +58,7 @@ ktap_expect "dom0 still works after the refusal" \
 	sh -c 'echo fine | grep -q fine && test ! -e /sys/kernel/kxen'
 
 ktap_expect "modprobe -r kvm_amd" modprobe -r kvm_amd kvm
-ktap_expect "insmod works without kvm_amd" insmod "$KXEN_MODULE"
+ktap_expect "insmod works without kvm_amd" kxen_load
 if modprobe kvm_amd 2>/dev/null; then
 	ktap_not_ok "kvm_amd refuses to load while kxen runs"
 	modprobe -r kvm_amd kvm

@@ -7,6 +7,14 @@ KXEN_HV=/sys/kernel/kxen/hv
 KXEN_DEBUG=/sys/kernel/debug/kxen
 XEN_CPUID=$top/build/selftests/hv/xen_cpuid
 
+# kxen_load [PARAM...]: insmod with KXEN_ARGS (say serial_port=0x3f8,
+# to have the hypervisor's log on the lab's console) and PARAMs.
+kxen_load()
+{
+	# shellcheck disable=SC2086 # KXEN_ARGS is a list of parameters
+	insmod "$KXEN_MODULE" ${KXEN_ARGS:-} "$@"
+}
+
 # kxen_unload_if_loaded: tests start from bare Linux.
 kxen_unload_if_loaded()
 {

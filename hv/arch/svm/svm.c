@@ -284,8 +284,11 @@ static __attribute__((noreturn)) void dom0_shutdown(struct hv_cpu *cpu)
 {
 	struct vmcb *vmcb = cpu->vmcb;
 
-	hv_printk("kxen: CPU%u: dom0 triple fault at rip %#llx; resetting the machine\n",
-		  cpu->id, (unsigned long long)vmcb->save.rip);
+	hv_printk("kxen: CPU%u: dom0 triple fault at rip %#llx rsp %#llx cr2 %#llx, exit interrupt info %#llx; resetting the machine\n",
+		  cpu->id, (unsigned long long)vmcb->save.rip,
+		  (unsigned long long)vmcb->save.rsp,
+		  (unsigned long long)vmcb->save.cr2,
+		  (unsigned long long)vmcb->control.exit_int_info);
 	port_write8(0xcf9, 0x02);
 	port_write8(0xcf9, 0x06);		/* PCI reset control: hard reset */
 	cpu_halt_forever();
