@@ -3,7 +3,8 @@
  * Unit tests for hv/p2m.c with the NPT format: dom0-style identity maps
  * with large pages, holes punched for the hypervisor, 5-level reach,
  * pool exhaustion, and random changes checked page by page against a
- * plain array.
+ * plain array, the last for the host and EPT formats too; and the bits
+ * each format puts in its entries, from the AMD and Intel manuals.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,8 @@ static void test_out_of_memory(void)
 #define MODEL_PAGES (64 * MiB / PAGE_SIZE)
 static struct { enum p2m_type type; u64 hpa; } model[MODEL_PAGES];
 
-static void test_random_against_model(void)
+static void test_random_against_model(const struct p2m_format *fmt,
+				      const char *name)
 {
 	struct p2m p2m;
 	u64 before, i, bad = 0;
@@ -196,7 +198,7 @@ static void test_random_against_model(void)
 	srand(12345);
 	make_pool(2048);
 	before = pool.nr_free;
-	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	p2m_init(&p2m, fmt, 4, 3, &pool);
 	for (op = 0; op < 3000; op++) {
 		u64 align = rand() % 2 ? 512 : 1;
 		u64 first = rand() % (MODEL_PAGES / align) * align;
@@ -215,7 +217,7 @@ static void test_random_against_model(void)
 			model[first + i].hpa = hpa + i * PAGE_SIZE;
 		}
 	}
-	ktap_test_result(!bad, "3000 random changes succeed");
+	ktap_test_result(!bad, "%s: 3000 random changes succeed", name);
 
 	for (i = 0; i < MODEL_PAGES; i++) {
 		unsigned int level;
@@ -227,21 +229,52 @@ static void test_random_against_model(void)
 		    (type != P2M_INVALID && hpa != model[i].hpa + 12))
 			bad++;
 	}
-	ktap_test_result(!bad, "every page agrees with the model");
+	ktap_test_result(!bad, "%s: every page agrees with the model", name);
 	p2m_destroy(&p2m);
 	ktap_test_result(pool.nr_free == before,
-			 "no table leaks after random changes");
+			 "%s: no table leaks after random changes", name);
 	drop_pool();
+}
+
+/* The entries' bits, as the manuals define them. */
+static void test_entry_bits(void)
+{
+	u64 ram2m = npt_format.make_leaf(0x200000, 2, P2M_RAM);
+	u64 mmio4k = npt_format.make_leaf(0xfee00000, 1, P2M_MMIO);
+	u64 host = host_pt_format.make_leaf(0x1000, 1, P2M_RAM);
+	u64 ept_ram1g = ept_format.make_leaf(0x40000000, 3, P2M_RAM);
+	u64 ept_mmio = ept_format.make_leaf(0xfee00000, 1, P2M_MMIO);
+
+	/* P, RW, US, A, D, PS; no PWT/PCD: PAT index 0, write-back. */
+	ktap_test_result(ram2m == (0x200000 | 0x1 | 0x2 | 0x4 | 0x20 | 0x40 | 0x80),
+			 "npt: 2M RAM leaf %#llx", (unsigned long long)ram2m);
+	/* PWT and PCD: PAT index 3, uncached. */
+	ktap_test_result((mmio4k & 0x18) == 0x18 && !(mmio4k & 0x80),
+			 "npt: 4K MMIO leaf is uncached");
+	ktap_test_result(!(host & 0x4) && (host & 0x3) == 0x3,
+			 "host: supervisor-only, present, writable");
+	/* Read, write, execute; memory type 6 (WB) in bits 5:3; bit 7. */
+	ktap_test_result(ept_ram1g == (0x40000000 | 0x7 | 6 << 3 | 0x80),
+			 "ept: 1G RAM leaf %#llx", (unsigned long long)ept_ram1g);
+	ktap_test_result((ept_mmio & 0x38) == 0 && (ept_mmio & 0x7) == 0x7,
+			 "ept: MMIO leaf has memory type 0 (UC)");
+	ktap_test_result(ept_format.make_table(0x5000) == (0x5000 | 0x7),
+			 "ept: table entry is RWX with no memory type");
+	ktap_test_result(!ept_format.present(0) && ept_format.present(0x1),
+			 "ept: present means any of R, W, X");
 }
 
 int main(void)
 {
-	ktap_print_header(18);
+	ktap_print_header(31);
 	test_dom0_identity();
 	test_replace_frees();
 	test_no_1g();
 	test_levels();
 	test_out_of_memory();
-	test_random_against_model();
+	test_random_against_model(&npt_format, "npt");
+	test_random_against_model(&host_pt_format, "host");
+	test_random_against_model(&ept_format, "ept");
+	test_entry_bits();
 	return ktap_finished();
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Long-mode page-table entries, in two formats: the hypervisor's own
- * page tables, and AMD's nested page tables, which use the same entries
+ * Page-table entry formats: the hypervisor's own long-mode page tables;
+ * AMD's nested page tables, which use the same entries
  * (AMD APM vol. 2, "Nested Paging") except that every nested access
- * counts as a user access, so U/S is always set there. The host's own
+ * counts as a user access, so U/S is always set there; and Intel's EPT
+ * (SDM vol. 3, "EPT Translation Mechanism"), at the end. The host's own
  * entries leave U/S clear: the host keeps Linux's CR4 with SMEP and SMAP,
  * which forbid the supervisor to run or touch user pages.
  *
@@ -82,5 +83,58 @@ const struct p2m_format npt_format = {
 	.present = present,
 	.is_leaf = is_leaf,
 	.leaf_type = leaf_type,
+	.addr_mask = PTE_ADDR,
+};
+
+/*
+ * EPT: read, write and execute bits instead of present; the leaf carries
+ * its memory type (write-back for RAM, uncached for MMIO), combined with
+ * the guest's PAT as the SDM describes (IPAT clear). Accessed and dirty
+ * flags are left to the CPU, which sets them only if enabled.
+ */
+#define EPT_RWX		0x7ull
+#define EPT_MT_SHIFT	3
+#define EPT_MT_MASK	(0x7ull << EPT_MT_SHIFT)
+#define EPT_MT_UC	0ull
+#define EPT_MT_WB	6ull
+#define EPT_LARGE	BIT_ULL(7)
+
+static u64 ept_make_leaf(u64 hpa, unsigned int level, enum p2m_type type)
+{
+	u64 mt = type == P2M_MMIO ? EPT_MT_UC : EPT_MT_WB;
+	u64 entry = hpa | EPT_RWX | mt << EPT_MT_SHIFT;
+
+	if (level > 1)
+		entry |= EPT_LARGE;
+	return entry;
+}
+
+static u64 ept_make_table(u64 table_pa)
+{
+	return table_pa | EPT_RWX;
+}
+
+static bool ept_present(u64 entry)
+{
+	return entry & EPT_RWX;
+}
+
+static bool ept_is_leaf(u64 entry, unsigned int level)
+{
+	return level == 1 || (entry & EPT_LARGE);
+}
+
+static enum p2m_type ept_leaf_type(u64 entry)
+{
+	return (entry & EPT_MT_MASK) == EPT_MT_UC << EPT_MT_SHIFT ?
+	       P2M_MMIO : P2M_RAM;
+}
+
+const struct p2m_format ept_format = {
+	.make_leaf = ept_make_leaf,
+	.make_table = ept_make_table,
+	.present = ept_present,
+	.is_leaf = ept_is_leaf,
+	.leaf_type = ept_leaf_type,
 	.addr_mask = PTE_ADDR,
 };

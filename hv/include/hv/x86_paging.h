@@ -8,5 +8,7 @@
 extern const struct p2m_format host_pt_format;
 /* AMD nested page tables: long-mode entries, all user. */
 extern const struct p2m_format npt_format;
+/* Intel extended page tables. */
+extern const struct p2m_format ept_format;
 
 #endif /* HV_X86_PAGING_H */
