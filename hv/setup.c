@@ -15,7 +15,9 @@
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/uart.h>
+#include <hv/vcpu_ops.h>
 #include <hv/x86_paging.h>
+#include <kxen/cpu_caps.h>
 
 #define CONSOLE_BYTES	(64u << 10)
 #define CHUNK_PAGES	(KXEN_CHUNK_SIZE / PAGE_SIZE)
@@ -27,6 +29,7 @@ u64 hv_direct_map;
 bool hv_nrips;
 u32 hv_tsc_khz;
 struct kxen_console *hv_console;
+const struct vcpu_ops *vcpu_ops;
 
 static struct page_pool_chunk pool_chunks[KXEN_MAX_CHUNKS];
 static u64 chunk_pa[KXEN_MAX_CHUNKS];
@@ -47,6 +50,12 @@ bool hv_owns_page(u64 pa)
 struct hv_cpu *hv_cpu_area(u32 id)
 {
 	return id < nr_cpus ? cpus[id] : NULL;
+}
+
+/* Called by hv_cpu_enter() on the host stack; returns only on failure. */
+int hv_cpu_take_over(struct hv_cpu *cpu)
+{
+	return vcpu_ops->cpu_enter(cpu);
 }
 
 /* Host virtual addresses drop their sign extension in the page tables. */
@@ -92,7 +101,8 @@ static int build_dom0_p2m(const struct kxen_boot_info *info,
 
 	if (info->phys_addr_bits < 64 && (1ull << info->phys_addr_bits) < top)
 		top = 1ull << info->phys_addr_bits;
-	err = p2m_init(&dom0_p2m, &npt_format, levels, max_leaf, &hv_pool);
+	err = p2m_init(&dom0_p2m, vcpu_ops->p2m_format, levels, max_leaf,
+		       &hv_pool);
 	if (!err)
 		err = p2m_set(&dom0_p2m, 0, 0, top, P2M_MMIO);
 	for (i = 0; !err && i < info->nr_ram; i++)
@@ -114,7 +124,7 @@ static int prepare_cpus(u32 count)
 	int err;
 
 	desc_prepare();
-	err = svm_prepare();
+	err = vcpu_ops->prepare();
 	for (id = 0; !err && id < count; id++) {
 		struct hv_cpu *cpu = pages_alloc(&hv_pool, 1);
 		/* The main stack, then one page per interrupt stack. */
@@ -126,7 +136,7 @@ static int prepare_cpus(u32 count)
 		cpu->host_stack_top = (u64)stack + HOST_STACK_PAGES * PAGE_SIZE;
 		cpu->guest_p2m = &dom0_p2m;
 		desc_cpu_prepare(cpu);
-		err = svm_cpu_prepare(cpu);
+		err = vcpu_ops->cpu_prepare(cpu);
 		cpus[id] = cpu;
 	}
 	nr_cpus = count;
@@ -144,6 +154,10 @@ int hv_prepare(const struct kxen_boot_info *info)
 	    image_bytes >= KXEN_CHUNK_SIZE ||
 	    (info->paging_levels != 4 && info->paging_levels != 5))
 		return -EINVAL;
+
+	if (info->vendor != KXEN_VENDOR_AMD)
+		return -ENODEV;		/* VMX comes next */
+	vcpu_ops = &svm_ops;
 
 	nr_chunks = info->nr_chunks;
 	for (i = 0; i < nr_chunks; i++) {
@@ -177,8 +191,8 @@ int hv_prepare(const struct kxen_boot_info *info)
 		hv_printk("kxen: preparation failed (%d)\n", err);
 		return err;
 	}
-	hv_printk("kxen: hypervisor ready: %u CPUs, pool %llu pages, %llu free, %u-level paging\n",
-		  nr_cpus, (unsigned long long)hv_pool.nr_pages,
+	hv_printk("kxen: hypervisor ready (%s): %u CPUs, pool %llu pages, %llu free, %u-level paging\n",
+		  vcpu_ops->name, nr_cpus, (unsigned long long)hv_pool.nr_pages,
 		  (unsigned long long)hv_pool.nr_free, info->paging_levels);
 	return 0;
 }

@@ -193,6 +193,7 @@ static int fill_boot_info(struct kxen_boot_info *info)
 	info->paging_levels = kxen_cpu_caps.paging_levels;
 	info->serial_port = serial_port;
 	info->tsc_khz = tsc_khz;
+	info->vendor = kxen_cpu_caps.vendor;
 	info->nrips = KXEN_CPU_HAS(&kxen_cpu_caps, NRIPS);
 	info->page_1g = KXEN_CPU_HAS(&kxen_cpu_caps, PAGE_1G);
 	return 0;

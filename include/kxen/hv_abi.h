@@ -56,6 +56,7 @@ struct kxen_boot_info {
 	u8 paging_levels;	/* 4 or 5 */
 	u16 serial_port;	/* a 16550 for the hypervisor's log, or 0 */
 	u32 tsc_khz;
+	u8 vendor;		/* enum kxen_cpu_vendor */
 	bool nrips;		/* the CPU reports next RIP on exits */
 	bool page_1g;
 };

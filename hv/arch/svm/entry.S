@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Entering and leaving hypervisor mode on AMD SVM, and the VMRUN loop.
+ * The VMRUN loop on AMD SVM, and the way back to bare Linux.
  *
- * hv_cpu_enter() is called by the module on each CPU with interrupts off.
- * It records where Linux resumes (its return address and stack) and the
- * callee-saved registers, moves to the host stack and lets svm_cpu_init()
- * capture the rest. From the first VMRUN on, Linux continues as dom0 at
- * that return address with RAX = 0: to Linux the call simply returned 0.
+ * svm_cpu_enter() has captured Linux's state into the VMCB; from the
+ * first VMRUN on, Linux continues as dom0 where hv_cpu_enter() would
+ * have returned, with RAX = 0.
  */
 #include <hv/cpu.h>
 
@@ -16,49 +14,18 @@
 
 	.text
 
-/* int hv_cpu_enter(u32 cpu) */
-	.globl hv_cpu_enter
-	.hidden hv_cpu_enter
-hv_cpu_enter:
-	endbr64
-	pushq %rdi		/* also aligns the stack for the call */
-	call hv_cpu_area
-	popq %rdi
-	testq %rax, %rax
-	jz .Lno_cpu
-	movq %rbx, CPU_REG(3)(%rax)
-	movq %rbp, CPU_REG(5)(%rax)
-	movq %r12, CPU_REG(12)(%rax)
-	movq %r13, CPU_REG(13)(%rax)
-	movq %r14, CPU_REG(14)(%rax)
-	movq %r15, CPU_REG(15)(%rax)
-	movq (%rsp), %rcx
-	movq %rcx, CPU_ENTRY_RIP(%rax)
-	leaq 8(%rsp), %rcx
-	movq %rcx, CPU_ENTRY_RSP(%rax)
-	pushfq
-	popq CPU_ENTRY_RFLAGS(%rax)
-	movq %rsp, CPU_LINUX_RSP(%rax)
-	movq %rax, %rbx
-	movq CPU_HOST_STACK(%rbx), %rsp
-	movq %rbx, %rdi
-	call svm_cpu_init
-	testl %eax, %eax
-	jz svm_run
-	/* Refused before anything changed: back to Linux with the error. */
-	movq CPU_LINUX_RSP(%rbx), %rsp
-	movq CPU_REG(3)(%rbx), %rbx
-	ret
-.Lno_cpu:
-	movl $-22, %eax		/* -EINVAL */
-	ret
-
 /*
- * The loop, on the host stack with RBX = struct hv_cpu. VMRUN restores
- * the host's RAX and RSP on exit; every other register holds the guest's
- * value, so the CPU pointer is kept on the stack across it.
+ * void svm_run(struct hv_cpu *cpu), never returning: the loop, on a fresh
+ * host stack with RBX = cpu. VMRUN restores the host's RAX and RSP on
+ * exit; every other register holds the guest's value, so the CPU pointer
+ * is kept on the stack across it.
  */
+	.globl svm_run
+	.hidden svm_run
 svm_run:
+	movq %rdi, %rbx
+	movq CPU_HOST_STACK(%rbx), %rsp
+.Lrun:
 	movq CPU_VMCB_PA(%rbx), %rax
 	pushq %rbx
 	movq CPU_REG(1)(%rbx), %rcx
@@ -100,7 +67,7 @@ svm_run:
 	movq %rbx, %rdi
 	call svm_handle_exit
 	testl %eax, %eax
-	jz svm_run
+	jz .Lrun
 
 	/*
 	 * Dom0 asked to leave. svm_restore_linux() has put back Linux's

@@ -12,7 +12,9 @@
 #include <hv/errno.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
+#include <hv/vcpu_ops.h>
 #include <hv/x86.h>
+#include <hv/x86_paging.h>
 #include "vmcb.h"
 
 #define MSR_HYPERCALL_PAGE	0x40000000
@@ -56,7 +58,7 @@ static void intercept_msr(u32 msr)
 	}
 }
 
-int svm_prepare(void)
+static int svm_prepare(void)
 {
 	msrpm = pages_alloc(&hv_pool, MSRPM_PAGES);
 	if (!msrpm)
@@ -69,7 +71,7 @@ int svm_prepare(void)
 	return 0;
 }
 
-int svm_cpu_prepare(struct hv_cpu *cpu)
+static int svm_cpu_prepare(struct hv_cpu *cpu)
 {
 	void *vmcb = page_alloc(&hv_pool);
 	void *host_vmcb = page_alloc(&hv_pool);
@@ -154,11 +156,10 @@ static void setup_control(struct hv_cpu *cpu)
 	c->nested_cr3 = dom0_p2m.root_pa;
 }
 
-/*
- * On the host stack, still on Linux's page tables and descriptor tables,
- * interrupts off. Fails only before changing anything.
- */
-int svm_cpu_init(struct hv_cpu *cpu)
+/* The VMRUN loop (entry.S): runs dom0 until it leaves, then returns to it. */
+void __attribute__((noreturn)) svm_run(struct hv_cpu *cpu);
+
+static int svm_cpu_enter(struct hv_cpu *cpu)
 {
 	u64 efer = rdmsr(MSR_EFER);
 
@@ -175,7 +176,7 @@ int svm_cpu_init(struct hv_cpu *cpu)
 	write_cr3(host_page_table.root_pa);
 	svm_vmsave(cpu->host_vmcb_pa);
 	hv_printk("kxen: CPU%u: Linux is now dom0\n", cpu->id);
-	return 0;
+	svm_run(cpu);
 }
 
 static void inject(struct vmcb *vmcb, u64 event)
@@ -403,3 +404,11 @@ void svm_restore_linux(struct hv_cpu *cpu)
 	cpu->regs[REG_RAX] = s->rax;
 	cpu->leaving = false;
 }
+
+const struct vcpu_ops svm_ops = {
+	.name = "AMD SVM",
+	.p2m_format = &npt_format,
+	.prepare = svm_prepare,
+	.cpu_prepare = svm_cpu_prepare,
+	.cpu_enter = svm_cpu_enter,
+};

@@ -92,6 +92,7 @@ CPU_CHECK_OFFSET(leave_es, CPU_LEAVE_ES);
 struct hv_cpu *this_cpu(void);
 /* CPU ID's area, or NULL when there is none. */
 struct hv_cpu *hv_cpu_area(u32 id);
+int hv_cpu_take_over(struct hv_cpu *cpu);
 
 #endif /* __ASSEMBLER__ */
 #endif /* HV_CPU_H */

@@ -28,10 +28,6 @@ static inline void *hv_phys_to_virt(u64 pa)
 	return (void *)(hv_direct_map + pa);
 }
 
-/* Vendor setup run by hv_prepare() (Linux context). */
-int svm_prepare(void);
-int svm_cpu_prepare(struct hv_cpu *cpu);
-
 /* Host-mode exception entry stubs, 16 bytes a vector (exception.S). */
 extern const char exception_stubs[];
 #define EXCEPTION_STUB_SIZE 16

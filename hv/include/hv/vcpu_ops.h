@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What each virtualization vendor provides to the common hypervisor, in
+ * the manner of KVM's kvm_x86_ops: one table, chosen once at preparation
+ * by the CPU vendor, so common code never tests the vendor.
+ */
+#ifndef HV_VCPU_OPS_H
+#define HV_VCPU_OPS_H
+
+#include <hv/cpu.h>
+#include <hv/p2m.h>
+
+struct vcpu_ops {
+	const char *name;
+	/* The nested page-table format (NPT, EPT). */
+	const struct p2m_format *p2m_format;
+	/* Linux context, once: state shared by all CPUs. */
+	int (*prepare)(void);
+	/* Linux context, per CPU: its control blocks. */
+	int (*cpu_prepare)(struct hv_cpu *cpu);
+	/*
+	 * On the host stack, interrupts off, Linux's tables still loaded:
+	 * turn this CPU's Linux into dom0, which resumes at cpu->entry_rip.
+	 * Returns only on failure, and then before changing anything.
+	 */
+	int (*cpu_enter)(struct hv_cpu *cpu);
+};
+
+extern const struct vcpu_ops svm_ops;
+/* The vendor's table, once hv_prepare() has chosen it. */
+extern const struct vcpu_ops *vcpu_ops;
+
+#endif /* HV_VCPU_OPS_H */
