@@ -21,13 +21,7 @@ kxen_dmesg_mark
 declare -A bare
 for cpu in $cpus; do bare[$cpu]=$(taskset -c "$cpu" "$XEN_CPUID"); done
 
-if ! ktap_expect "insmod kxen.ko" kxen_load; then
-	kxen_dmesg_since | sed 's/^/# /'
-	ktap_diag "cannot continue without the hypervisor"
-	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_not_ok "needs the hypervisor"; done
-	ktap_finished
-	exit
-fi
+kxen_load_or_bail
 ktap_expect "hypervisor active" test "$(cat $KXEN_HV/active)" = 1
 
 for cpu in $cpus; do

@@ -23,11 +23,7 @@ ktap_header 8
 kxen_skip_all_unless_svm
 kxen_unload_if_loaded
 kxen_dmesg_mark
-if ! ktap_expect "insmod kxen.ko" kxen_load; then
-	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_not_ok "needs the hypervisor"; done
-	ktap_finished
-	exit
-fi
+kxen_load_or_bail
 
 before=$(cat $hash)
 seen=$(hexdump_page $page)

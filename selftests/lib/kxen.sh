@@ -15,6 +15,19 @@ kxen_load()
 	insmod "$KXEN_MODULE" ${KXEN_ARGS:-} "$@"
 }
 
+# kxen_load_or_bail: the KTAP result of loading kxen; if it fails, the
+# rest of the plan fails with it, the kernel log says why, and the test
+# ends.
+kxen_load_or_bail()
+{
+	# shellcheck disable=SC2119 # no extra parameters here
+	ktap_expect "insmod kxen.ko" kxen_load && return 0
+	kxen_dmesg_since | sed 's/^/# /'
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_not_ok "needs the hypervisor"; done
+	ktap_finished
+	exit
+}
+
 # kxen_unload_if_loaded: tests start from bare Linux.
 kxen_unload_if_loaded()
 {

@@ -30,7 +30,7 @@ _syscall_job()
 _fork_job()
 {
 	local i
-	for i in $(seq 1 50); do /bin/true || return 1; done
+	for i in $(seq 1 10); do /bin/true || return 1; done
 }
 
 _disk_job()

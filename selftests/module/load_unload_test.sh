@@ -5,8 +5,9 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/kxen.sh"
 
-module=${KXEN_MODULE:-$top/kxen.ko}
+module=$KXEN_MODULE
 cpu=/sys/kernel/kxen/cpu
 # Names that kxen and /proc/cpuinfo share, with the same meaning. LA57 is
 # left out: Linux hides it unless it uses 5-level paging.
@@ -21,7 +22,7 @@ linux_flags=" $(awk -F: '/^(flags|vmx flags)/ { print $2 } /^$/ { exit }' \
 ktap_header 12
 
 lsmod | grep -qw kxen && rmmod kxen
-dmesg_before=$(dmesg | wc -l)
+kxen_dmesg_mark
 
 if ! ktap_expect "insmod kxen.ko probe_only=1" insmod "$module" probe_only=1; then
 	ktap_diag "cannot continue without the module"
@@ -79,7 +80,7 @@ else
 fi
 
 ktap_expect "verdict logged at load" grep -qF "kxen: cpu: $verdict" \
-	<(dmesg | tail -n +$((dmesg_before + 1)))
+	<(kxen_dmesg_since)
 
 status=$(kxen status 2>&1)
 if [[ $status == *"kxen: loaded"* && $status == *"$verdict"* ]]; then
@@ -102,12 +103,5 @@ else
 	ktap_not_ok "three more load/unload cycles"
 fi
 
-trouble=$(dmesg | tail -n +$((dmesg_before + 1)) |
-	grep -E 'BUG|WARNING|Oops|general protection|Call Trace' || true)
-if [ -z "$trouble" ]; then
-	ktap_ok "no kernel warnings"
-else
-	printf '%s\n' "$trouble" | sed 's/^/# /'
-	ktap_not_ok "no kernel warnings"
-fi
+kxen_no_kernel_trouble
 ktap_finished

@@ -12,6 +12,24 @@
 #define MSR_VM_HSAVE_PA	0xc0010117
 #define EFER_SVME_BIT	12
 
+/* Dom0's registers but RAX and RSP from struct hv_cpu at RBX, RBX last. */
+.macro LOAD_GUEST_GPRS
+	movq CPU_REG(1)(%rbx), %rcx
+	movq CPU_REG(2)(%rbx), %rdx
+	movq CPU_REG(5)(%rbx), %rbp
+	movq CPU_REG(6)(%rbx), %rsi
+	movq CPU_REG(7)(%rbx), %rdi
+	movq CPU_REG(8)(%rbx), %r8
+	movq CPU_REG(9)(%rbx), %r9
+	movq CPU_REG(10)(%rbx), %r10
+	movq CPU_REG(11)(%rbx), %r11
+	movq CPU_REG(12)(%rbx), %r12
+	movq CPU_REG(13)(%rbx), %r13
+	movq CPU_REG(14)(%rbx), %r14
+	movq CPU_REG(15)(%rbx), %r15
+	movq CPU_REG(3)(%rbx), %rbx
+.endm
+
 	.text
 
 /*
@@ -28,20 +46,7 @@ svm_run:
 .Lrun:
 	movq CPU_VMCB_PA(%rbx), %rax
 	pushq %rbx
-	movq CPU_REG(1)(%rbx), %rcx
-	movq CPU_REG(2)(%rbx), %rdx
-	movq CPU_REG(5)(%rbx), %rbp
-	movq CPU_REG(6)(%rbx), %rsi
-	movq CPU_REG(7)(%rbx), %rdi
-	movq CPU_REG(8)(%rbx), %r8
-	movq CPU_REG(9)(%rbx), %r9
-	movq CPU_REG(10)(%rbx), %r10
-	movq CPU_REG(11)(%rbx), %r11
-	movq CPU_REG(12)(%rbx), %r12
-	movq CPU_REG(13)(%rbx), %r13
-	movq CPU_REG(14)(%rbx), %r14
-	movq CPU_REG(15)(%rbx), %r15
-	movq CPU_REG(3)(%rbx), %rbx
+	LOAD_GUEST_GPRS
 	vmload %rax
 	vmrun %rax
 	vmsave %rax
@@ -95,20 +100,7 @@ svm_run:
 	xorl %edx, %edx
 	wrmsr
 	movq CPU_REG(0)(%rbx), %rax
-	movq CPU_REG(1)(%rbx), %rcx
-	movq CPU_REG(2)(%rbx), %rdx
-	movq CPU_REG(5)(%rbx), %rbp
-	movq CPU_REG(6)(%rbx), %rsi
-	movq CPU_REG(7)(%rbx), %rdi
-	movq CPU_REG(8)(%rbx), %r8
-	movq CPU_REG(9)(%rbx), %r9
-	movq CPU_REG(10)(%rbx), %r10
-	movq CPU_REG(11)(%rbx), %r11
-	movq CPU_REG(12)(%rbx), %r12
-	movq CPU_REG(13)(%rbx), %r13
-	movq CPU_REG(14)(%rbx), %r14
-	movq CPU_REG(15)(%rbx), %r15
-	movq CPU_REG(3)(%rbx), %rbx
+	LOAD_GUEST_GPRS
 	iretq
 
 	.section .note.GNU-stack, "", @progbits
