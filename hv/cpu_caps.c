@@ -5,22 +5,12 @@
  * Pure logic: no instructions with side effects, no globals written.
  */
 #include <kxen/cpu_caps.h>
+#include <hv/x86_arch.h>
 
 /* CPUID vendor strings as EBX, EDX, ECX. */
 static const u32 vendor_amd[3] = { 0x68747541, 0x69746e65, 0x444d4163 };
 static const u32 vendor_hygon[3] = { 0x6f677948, 0x6e65476e, 0x656e6975 };
 static const u32 vendor_intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };
-
-#define CPUID1_ECX_VMX		BIT(5)
-#define CPUID1_ECX_PCID		BIT(17)
-#define CPUID1_ECX_X2APIC	BIT(21)
-#define CPUID1_ECX_XSAVE	BIT(26)
-#define CPUID1_ECX_HYPERVISOR	BIT(31)
-#define CPUID7_EBX_INVPCID	BIT(10)
-#define CPUID7_ECX_LA57		BIT(16)
-#define CPUIDX1_ECX_SVM		BIT(2)
-#define CPUIDX1_EDX_NX		BIT(20)
-#define CPUIDX1_EDX_PAGE_1G	BIT(26)
 
 /* CPUID 0x8000000a EDX */
 #define SVM_EDX_NPT		BIT(0)
@@ -33,11 +23,6 @@ static const u32 vendor_intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };
 #define SVM_EDX_PAUSE_FILTER	BIT(10)
 #define SVM_EDX_AVIC		BIT(13)
 #define SVM_EDX_VGIF		BIT(16)
-
-#define VM_CR_SVMDIS		BIT_ULL(4)
-#define EFER_SVME		BIT_ULL(12)
-#define CR4_LA57		BIT_ULL(12)
-#define CR4_VMXE		BIT_ULL(13)
 
 #define FEATURE_CONTROL_LOCKED		BIT_ULL(0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX	BIT_ULL(2)

@@ -8,10 +8,6 @@
 #include <hv/x86.h>
 #include <hv/xen.h>
 
-#define CPUID1_ECX_VMX		BIT(5)
-#define CPUID1_ECX_HYPERVISOR	BIT(31)
-#define CPUID_EXT1_ECX_SVM	BIT(2)
-#define CPUID_LEAF_SVM		0x8000000a
 #define HYPERVISOR_LEAVES	0x40000000
 #define HYPERVISOR_LEAVES_MASK	0xf0000000
 
@@ -60,7 +56,7 @@ void cpuid_emulate(struct hv_cpu *cpu)
 			r[2] &= ~CPUID1_ECX_VMX;
 			r[2] |= CPUID1_ECX_HYPERVISOR;
 		} else if (leaf == 0x80000001) {
-			r[2] &= ~CPUID_EXT1_ECX_SVM;
+			r[2] &= ~CPUIDX1_ECX_SVM;
 		} else if (leaf == CPUID_LEAF_SVM) {
 			r[0] = r[1] = r[2] = r[3] = 0;
 		}

@@ -10,11 +10,6 @@
 #include <hv/string.h>
 #include <hv/x86.h>
 
-#define PTE_P		BIT_ULL(0)
-#define PTE_RW		BIT_ULL(1)
-#define PTE_PS		BIT_ULL(7)
-#define PTE_ADDR	0x000ffffffffff000ull
-
 /* The host address of guest-physical GPA, if it is RAM. */
 static void *gpa_to_host(const struct p2m *p2m, u64 gpa)
 {
@@ -29,7 +24,7 @@ static void *gpa_to_host(const struct p2m *p2m, u64 gpa)
 /* Guest-physical address of GVA, or ~0 when the guest has no such page. */
 static u64 gva_to_gpa(const struct hv_cpu *cpu, u64 gva, bool write)
 {
-	unsigned int level = (cpu->guest_cr4 & X86_CR4_LA57) ? 5 : 4;
+	unsigned int level = (cpu->guest_cr4 & CR4_LA57) ? 5 : 4;
 	u64 table = cpu->guest_cr3 & PTE_ADDR;
 
 	for (; level >= 1; level--) {

@@ -6,11 +6,8 @@
  */
 #include <string.h>
 #include <kxen/cpu_caps.h>
+#include <hv/x86_arch.h>
 #include "ktap.h"
-
-#define EFER_SVME	(1ull << 12)
-#define CR4_LA57	(1ull << 12)
-#define CR4_VMXE	(1ull << 13)
 
 /*
  * The fixtures are the lab's CPUs, read in dom0 through /dev/cpu/0/cpuid

@@ -7,10 +7,7 @@
  * have returned, with RAX = 0.
  */
 #include <hv/cpu.h>
-
-#define MSR_EFER	0xc0000080
-#define MSR_VM_HSAVE_PA	0xc0010117
-#define EFER_SVME_BIT	12
+#include <hv/x86_arch.h>
 
 /* Dom0's registers but RAX and RSP from struct hv_cpu at RBX, RBX last. */
 .macro LOAD_GUEST_GPRS

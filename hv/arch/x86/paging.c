@@ -15,17 +15,9 @@
  * index 0 write-back and index 3 uncached (the power-on and Linux
  * values), so RAM uses neither PWT nor PCD and MMIO sets both.
  */
+#include <hv/x86_arch.h>
 #include <hv/x86_paging.h>
 
-#define PTE_P		BIT_ULL(0)
-#define PTE_RW		BIT_ULL(1)
-#define PTE_US		BIT_ULL(2)
-#define PTE_PWT		BIT_ULL(3)
-#define PTE_PCD		BIT_ULL(4)
-#define PTE_A		BIT_ULL(5)
-#define PTE_D		BIT_ULL(6)
-#define PTE_PS		BIT_ULL(7)
-#define PTE_ADDR	0x000ffffffffff000ull
 
 static u64 make_leaf(u64 hpa, unsigned int level, enum p2m_type type)
 {

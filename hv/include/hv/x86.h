@@ -1,19 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The x86 instructions and architectural numbers the hypervisor uses. */
+/* The x86 instructions the hypervisor uses, and its exception vectors. */
 #ifndef HV_X86_H
 #define HV_X86_H
 
 #include <kxen/types.h>
+#include <hv/x86_arch.h>
 
-#define MSR_PAT			0x00000277
-#define MSR_EFER		0xc0000080
-#define MSR_VM_CR		0xc0010114
-#define MSR_VM_HSAVE_PA		0xc0010117
-
-#define EFER_SVME		BIT_ULL(12)
-#define VM_CR_LOCK		BIT_ULL(3)
-#define VM_CR_SVMDIS		BIT_ULL(4)
-#define X86_CR4_LA57		BIT_ULL(12)
 #define X86_RFLAGS_TF		BIT_ULL(8)
 
 #define X86_EXC_DB		1

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Architectural numbers: MSRs, register bits, CPUID bits, page-table
+ * entry bits. Numbers only, so the hypervisor, its assembly and the
+ * module's copy of hv/cpu_caps.c can all include this one header.
+ */
+#ifndef HV_X86_ARCH_H
+#define HV_X86_ARCH_H
+
+#define MSR_PAT			0x00000277
+#define MSR_EFER		0xc0000080
+#define MSR_VM_CR		0xc0010114
+#define MSR_VM_HSAVE_PA		0xc0010117
+
+#define EFER_SVME_BIT		12
+
+#ifndef __ASSEMBLER__
+#include <kxen/types.h>
+
+#define EFER_SVME		BIT_ULL(EFER_SVME_BIT)
+#define VM_CR_LOCK		BIT_ULL(3)
+#define VM_CR_SVMDIS		BIT_ULL(4)
+#define CR4_LA57		BIT_ULL(12)
+#define CR4_VMXE		BIT_ULL(13)
+
+#define CPUID1_ECX_VMX		BIT(5)
+#define CPUID1_ECX_PCID		BIT(17)
+#define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_XSAVE	BIT(26)
+#define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUID7_EBX_INVPCID	BIT(10)
+#define CPUID7_ECX_LA57		BIT(16)
+#define CPUIDX1_ECX_SVM		BIT(2)
+#define CPUIDX1_EDX_NX		BIT(20)
+#define CPUIDX1_EDX_PAGE_1G	BIT(26)
+#define CPUID_LEAF_SVM		0x8000000a
+
+/* Long-mode page-table entries. */
+#define PTE_P			BIT_ULL(0)
+#define PTE_RW			BIT_ULL(1)
+#define PTE_US			BIT_ULL(2)
+#define PTE_PWT			BIT_ULL(3)
+#define PTE_PCD			BIT_ULL(4)
+#define PTE_A			BIT_ULL(5)
+#define PTE_D			BIT_ULL(6)
+#define PTE_PS			BIT_ULL(7)
+#define PTE_ADDR		0x000ffffffffff000ull
+#endif /* __ASSEMBLER__ */
+
+#endif /* HV_X86_ARCH_H */
