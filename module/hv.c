@@ -236,13 +236,13 @@ static int enter_cpu(void *arg)
 	while (atomic_read(&h->entered) < num_online_cpus())
 		cpu_relax();
 	if (atomic_read(&h->failed) && !err)
-		kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_DISABLE, 0);
+		kxen_op(KXEN_OP_DISABLE, 0, 0);
 	return err;
 }
 
 static int leave_cpu(void *arg)
 {
-	return kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_DISABLE, 0);
+	return kxen_op(KXEN_OP_DISABLE, 0, 0);
 }
 
 int kxen_hv_enable(void)

@@ -38,8 +38,7 @@ static const char *const exit_names[KXEN_EXIT_NR] = {
 
 static long hv_status(struct kxen_hv_status *st, unsigned int cpu)
 {
-	return kxen_hypercall3(KXEN_HYPERCALL, KXEN_OP_STATUS,
-			       (unsigned long)st, cpu);
+	return kxen_op(KXEN_OP_STATUS, (unsigned long)st, cpu);
 }
 
 static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -113,8 +112,7 @@ static ssize_t log_read(struct file *file, char __user *ubuf, size_t count,
 		return -ENOMEM;
 	req.buf = (unsigned long)buf;
 	req.size = count;
-	ret = kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_CONSOLE_READ,
-			      (unsigned long)&req);
+	ret = kxen_op(KXEN_OP_CONSOLE_READ, (unsigned long)&req, 0);
 	if (!ret && copy_to_user(ubuf, buf, req.copied))
 		ret = -EFAULT;
 	kfree(buf);
@@ -159,8 +157,7 @@ static const struct file_operations hv_page_fops = {
 
 static int hv_page_hash_get(void *data, u64 *val)
 {
-	long ret = kxen_hypercall2(KXEN_HYPERCALL, KXEN_OP_PAGE_HASH,
-				   hv_page_pa());
+	long ret = kxen_op(KXEN_OP_PAGE_HASH, hv_page_pa(), 0);
 
 	if (ret < 0)
 		return ret;
@@ -177,7 +174,7 @@ static int hypercall_ns_get(void *data, u64 *val)
 	int i;
 
 	for (i = 0; i < HYPERCALL_BENCH_CALLS; i++)
-		kxen_hypercall2(__HYPERVISOR_xen_version, XENVER_version, 0);
+		kxen_xen_version(XENVER_version, NULL);
 	*val = ktime_to_ns(ktime_sub(ktime_get(), start)) / HYPERCALL_BENCH_CALLS;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #define KXEN_MODULE_HYPERCALL_H
 
 #include <linux/types.h>
+#include <kxen/hv_abi.h>
+#include <xen/interface/xen.h>
 
 static inline long kxen_hypercall3(unsigned long nr, unsigned long a1,
 				   unsigned long a2, unsigned long a3)
@@ -25,6 +27,20 @@ static inline long kxen_hypercall2(unsigned long nr, unsigned long a1,
 				   unsigned long a2)
 {
 	return kxen_hypercall3(nr, a1, a2, 0);
+}
+
+/* Xen's xen_version(CMD, ARG). */
+static inline long kxen_xen_version(unsigned int cmd, void *arg)
+{
+	return kxen_hypercall2(__HYPERVISOR_xen_version, cmd,
+			       (unsigned long)arg);
+}
+
+/* kxen's private hypercall: OP (enum kxen_op) with its arguments. */
+static inline long kxen_op(enum kxen_op op, unsigned long a1,
+			   unsigned long a2)
+{
+	return kxen_hypercall3(KXEN_HYPERCALL, op, a1, a2);
 }
 
 #endif /* KXEN_MODULE_HYPERCALL_H */

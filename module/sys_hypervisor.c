@@ -14,12 +14,6 @@
 #include "hypercall.h"
 #include "kxen.h"
 
-static long xen_version(unsigned int cmd, void *arg)
-{
-	return kxen_hypercall2(__HYPERVISOR_xen_version, cmd,
-			       (unsigned long)arg);
-}
-
 /* Shows a string the hypervisor writes into a buffer of SIZE bytes. */
 static ssize_t show_string(char *buf, unsigned int cmd, size_t size)
 {
@@ -28,7 +22,7 @@ static ssize_t show_string(char *buf, unsigned int cmd, size_t size)
 
 	if (!s)
 		return -ENOMEM;
-	ret = xen_version(cmd, s);
+	ret = kxen_xen_version(cmd, s);
 	if (!ret)
 		ret = sysfs_emit(buf, "%.*s\n", (int)size, s);
 	kfree(s);
@@ -51,7 +45,7 @@ static ssize_t uuid_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	xen_domain_handle_t handle;
-	long ret = xen_version(XENVER_guest_handle, handle);
+	long ret = kxen_xen_version(XENVER_guest_handle, handle);
 
 	return ret ? ret : sysfs_emit(buf, "%pU\n", handle);
 }
@@ -59,13 +53,13 @@ static ssize_t uuid_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t major_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", xen_version(XENVER_version, NULL) >> 16);
+	return sysfs_emit(buf, "%ld\n", kxen_xen_version(XENVER_version, NULL) >> 16);
 }
 
 static ssize_t minor_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", xen_version(XENVER_version, NULL) & 0xffff);
+	return sysfs_emit(buf, "%ld\n", kxen_xen_version(XENVER_version, NULL) & 0xffff);
 }
 
 static ssize_t extra_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -90,7 +84,7 @@ static ssize_t virtual_start_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
 	struct xen_platform_parameters params;
-	long ret = xen_version(XENVER_platform_parameters, &params);
+	long ret = kxen_xen_version(XENVER_platform_parameters, &params);
 
 	return ret ? ret : sysfs_emit(buf, "%lx\n", params.virt_start);
 }
@@ -98,7 +92,7 @@ static ssize_t virtual_start_show(struct kobject *kobj,
 static ssize_t pagesize_show(struct kobject *kobj,
 			     struct kobj_attribute *attr, char *buf)
 {
-	long ret = xen_version(XENVER_pagesize, NULL);
+	long ret = kxen_xen_version(XENVER_pagesize, NULL);
 
 	return ret < 0 ? ret : sysfs_emit(buf, "%lx\n", ret);
 }
@@ -114,7 +108,7 @@ static ssize_t features_show(struct kobject *kobj,
 		long ret;
 
 		info.submap_idx = i;
-		ret = xen_version(XENVER_get_features, &info);
+		ret = kxen_xen_version(XENVER_get_features, &info);
 		if (ret)
 			return ret;
 		len += sysfs_emit_at(buf, len, "%08x", info.submap);
@@ -129,7 +123,7 @@ static ssize_t compile_info_show(char *buf, size_t offset, size_t size)
 
 	if (!info)
 		return -ENOMEM;
-	ret = xen_version(XENVER_compile_info, info);
+	ret = kxen_xen_version(XENVER_compile_info, info);
 	if (!ret)
 		ret = sysfs_emit(buf, "%.*s\n", (int)size, (char *)info + offset);
 	kfree(info);
