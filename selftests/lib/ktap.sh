@@ -61,3 +61,20 @@ ktap_finished()
 	fi
 	[ "$KTAP_FAILED" -eq 0 ]
 }
+
+# ktap_fail_rest REASON: every test left in the plan fails for REASON;
+# then the report ends, and so does the test, with ktap_finished's status.
+ktap_fail_rest()
+{
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_not_ok "$1"; done
+	ktap_finished
+	exit
+}
+
+# ktap_skip_rest NAME REASON: as ktap_fail_rest, but the rest is skipped.
+ktap_skip_rest()
+{
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_skip "$1" "$2"; done
+	ktap_finished
+	exit
+}

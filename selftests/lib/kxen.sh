@@ -23,9 +23,7 @@ kxen_load_or_bail()
 	# shellcheck disable=SC2119 # no extra parameters here
 	ktap_expect "insmod kxen.ko" kxen_load && return 0
 	kxen_dmesg_since | sed 's/^/# /'
-	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do ktap_not_ok "needs the hypervisor"; done
-	ktap_finished
-	exit
+	ktap_fail_rest "needs the hypervisor"
 }
 
 # kxen_unload_if_loaded: tests start from bare Linux.
@@ -78,10 +76,6 @@ kxen_online_cpus()
 # the CPU cannot run kxen's hypervisor (AMD SVM only, so far).
 kxen_skip_all_unless_svm()
 {
-	grep -qw svm /proc/cpuinfo && return 0
-	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do
-		ktap_skip "hypervisor test" "kxen's hypervisor runs on AMD SVM only so far"
-	done
-	ktap_finished
-	exit
+	grep -qw svm /proc/cpuinfo ||
+		ktap_skip_rest "hypervisor test" "kxen's hypervisor runs on AMD SVM only so far"
 }

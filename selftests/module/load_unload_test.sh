@@ -26,9 +26,7 @@ kxen_dmesg_mark
 
 if ! ktap_expect "insmod kxen.ko probe_only=1" insmod "$module" probe_only=1; then
 	ktap_diag "cannot continue without the module"
-	for _ in $(seq 2 12); do ktap_not_ok "needs the module"; done
-	ktap_finished
-	exit
+	ktap_fail_rest "needs the module"
 fi
 
 kxen_features=" $(cat $cpu/features) "
