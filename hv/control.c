@@ -3,6 +3,7 @@
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
+#include <hv/vcpu_ops.h>
 #include <hv/xen.h>
 
 #define FNV1A_OFFSET	0xcbf29ce484222325ull
@@ -80,6 +81,8 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 		return status(cpu, arg1, arg2);
 	case KXEN_OP_PAGE_HASH:
 		return page_hash(arg1);
+	case KXEN_OP_VCPU_STATE:
+		return vcpu_ops->read_state(cpu, arg1, arg2);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -24,8 +24,6 @@ static const u32 vendor_intel[3] = { 0x756e6547, 0x49656e69, 0x6c65746e };
 #define SVM_EDX_AVIC		BIT(13)
 #define SVM_EDX_VGIF		BIT(16)
 
-#define FEATURE_CONTROL_LOCKED		BIT_ULL(0)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX	BIT_ULL(2)
 
 /* VMX capability MSRs: the high half holds the allowed-1 settings. */
 #define ALLOWED1(msr, bit)		(((msr) >> 32) & BIT_ULL(bit))
@@ -105,7 +103,7 @@ static void decode_vmx(const struct kxen_cpu_raw *raw,
 	/* Unlocked is fine: kxen may enable and lock it itself. */
 	caps->vmx_disabled = msr_valid(raw, KXEN_RAW_MSR_FEATURE_CONTROL) &&
 			     (fc & FEATURE_CONTROL_LOCKED) &&
-			     !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+			     !(fc & FEATURE_CONTROL_VMX);
 	caps->vmx_in_use = raw->cr4 & CR4_VMXE;
 
 	if (msr_valid(raw, KXEN_RAW_MSR_VMX_PINBASED))

@@ -7,6 +7,7 @@
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/string.h>
+#include <hv/vcpu_ops.h>
 #include <hv/xen.h>
 
 #define HYPERCALL_STUB_SIZE	32
@@ -41,7 +42,7 @@ void hypercall(struct hv_cpu *cpu)
  * "mov $nr, %eax; vmmcall (or vmcall); ret", except iret's, which traps:
  * HVM guests never use it.
  */
-int hypercall_page_write(struct hv_cpu *cpu, u64 val, bool vmmcall)
+int hypercall_page_write(struct hv_cpu *cpu, u64 val)
 {
 	u8 page[PAGE_SIZE];
 	unsigned int nr;
@@ -59,9 +60,7 @@ int hypercall_page_write(struct hv_cpu *cpu, u64 val, bool vmmcall)
 		}
 		stub[0] = 0xb8;			/* mov $nr, %eax */
 		memcpy(stub + 1, &nr, 4);
-		stub[5] = 0x0f;
-		stub[6] = 0x01;
-		stub[7] = vmmcall ? 0xd9 : 0xc1;
+		memcpy(stub + 5, vcpu_ops->hypercall_insn, 3);
 		stub[8] = 0xc3;			/* ret */
 	}
 	return copy_to_guest_phys(cpu->guest_p2m, val, page, sizeof(page));

@@ -155,9 +155,12 @@ int hv_prepare(const struct kxen_boot_info *info)
 	    (info->paging_levels != 4 && info->paging_levels != 5))
 		return -EINVAL;
 
-	if (info->vendor != KXEN_VENDOR_AMD)
-		return -ENODEV;		/* VMX comes next */
-	vcpu_ops = &svm_ops;
+	if (info->vendor == KXEN_VENDOR_AMD)
+		vcpu_ops = &svm_ops;
+	else if (info->vendor == KXEN_VENDOR_INTEL)
+		vcpu_ops = &vmx_ops;
+	else
+		return -ENODEV;
 
 	nr_chunks = info->nr_chunks;
 	for (i = 0; i < nr_chunks; i++) {

@@ -9,12 +9,15 @@
  *                          dom0 sees at the hypervisor image's first
  *                          physical page, and the hypervisor's own hash
  *                          of that page; hypercall_ns, the mean time of a
- *                          xen_version hypercall (for scripts/bench).
+ *                          xen_version hypercall (for scripts/bench);
+ *                          vcpu_state, the VMCS or VMCB of the CPU that
+ *                          reads it (the unit tests' VMCS fixtures).
  */
 #include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/kobject.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/ktime.h>
@@ -166,6 +169,38 @@ static int hv_page_hash_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(hv_page_hash_fops, hv_page_hash_get, NULL, "%llx\n");
 
+/*
+ * The vendor state of the CPU that reads (pin with taskset): on VMX the
+ * VMCS fields kxen sets, "encoding value" in hex, read back live; on SVM
+ * the VMCB's nonzero quadwords, "offset value".
+ */
+static int vcpu_state_show(struct seq_file *m, void *unused)
+{
+	void *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	long len, i;
+
+	if (!buf)
+		return -ENOMEM;
+	preempt_disable();
+	len = kxen_op(KXEN_OP_VCPU_STATE, (unsigned long)buf, PAGE_SIZE);
+	preempt_enable();
+	if (kxen_cpu_caps.vendor == KXEN_VENDOR_INTEL) {
+		const struct kxen_vmcs_field *f = buf;
+
+		for (i = 0; i < len / (long)sizeof(*f); i++)
+			seq_printf(m, "%04x %016llx\n", f[i].encoding, f[i].value);
+	} else {
+		const u64 *q = buf;
+
+		for (i = 0; i < len / 8; i++)
+			if (q[i])
+				seq_printf(m, "%03lx %016llx\n", i * 8, q[i]);
+	}
+	kfree(buf);
+	return len < 0 ? len : 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vcpu_state);
+
 #define HYPERCALL_BENCH_CALLS 10000
 
 static int hypercall_ns_get(void *data, u64 *val)
@@ -199,6 +234,8 @@ int kxen_hv_sysfs_init(void)
 				   &hv_page_hash_fops);
 	debugfs_create_file_unsafe("hypercall_ns", 0400, debug_dir, NULL,
 				   &hypercall_ns_fops);
+	debugfs_create_file("vcpu_state", 0400, debug_dir, NULL,
+			    &vcpu_state_fops);
 	return 0;
 }
 

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The dom0 kernel's hypercall entry: Xen's 64-bit convention (number in
- * RAX, arguments in RDI, RSI, RDX), issued with VMMCALL. Only valid
- * while kxen is active on this CPU: on bare hardware it raises #UD.
+ * RAX, arguments in RDI, RSI, RDX), issued with VMMCALL on AMD and
+ * VMCALL on Intel (patched in at load, as Linux's own Xen support does).
+ * Only valid while kxen is active on this CPU: on bare hardware it
+ * raises #UD.
  */
 #ifndef KXEN_MODULE_HYPERCALL_H
 #define KXEN_MODULE_HYPERCALL_H
 
 #include <linux/types.h>
+#include <asm/alternative.h>
+#include <asm/cpufeatures.h>
 #include <kxen/hv_abi.h>
 #include <xen/interface/xen.h>
 
@@ -16,7 +20,7 @@ static inline long kxen_hypercall3(unsigned long nr, unsigned long a1,
 {
 	long ret;
 
-	asm volatile("vmmcall"
+	asm volatile(ALTERNATIVE("vmcall", "vmmcall", X86_FEATURE_VMMCALL)
 		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
 		     : "a"(nr)
 		     : "memory");

@@ -56,9 +56,10 @@ static int refusal_errno(enum kxen_cpu_verdict verdict)
 }
 
 /*
- * KVM sets EFER.SVME only while it runs a VM, so a loaded but idle
- * kvm_amd passes the CPU checks; under kxen, where SVM is hidden, its
- * next VM would fault. Refuse while it is loaded at all.
+ * KVM sets EFER.SVME or CR4.VMXE only while it runs a VM, so a loaded
+ * but idle kvm_amd or kvm_intel passes the CPU checks; under kxen, where
+ * SVM and VMX are hidden, its next VM would fail. Refuse while either is
+ * loaded at all.
  */
 static bool module_loaded(const char *name)
 {
@@ -70,19 +71,20 @@ static bool module_loaded(const char *name)
 
 static int kxen_start(void)
 {
-	int err;
+	static const struct {
+		const char *module, *extension;
+	} kvm[] = { { "kvm_amd", "SVM" }, { "kvm_intel", "VMX" } };
+	int i, err;
 
-	if (module_loaded("kvm_amd")) {
-		pr_err("kvm_amd is loaded and would use SVM beside kxen: unload it first with 'modprobe -r kvm_amd'\n");
-		return -EBUSY;
+	for (i = 0; i < ARRAY_SIZE(kvm); i++) {
+		if (module_loaded(kvm[i].module)) {
+			pr_err("%s is loaded and would use %s beside kxen: unload it first with 'modprobe -r %s'\n",
+			       kvm[i].module, kvm[i].extension, kvm[i].module);
+			return -EBUSY;
+		}
 	}
-
-	if (kxen_cpu_verdict == KXEN_CPU_READY_VMX) {
-		pr_err("cpu: %s, but kxen runs only on AMD SVM so far; load with probe_only=1 to just report\n",
-		       kxen_cpu_verdict_text(kxen_cpu_verdict));
-		return -ENODEV;
-	}
-	if (kxen_cpu_verdict != KXEN_CPU_READY_SVM) {
+	if (kxen_cpu_verdict != KXEN_CPU_READY_SVM &&
+	    kxen_cpu_verdict != KXEN_CPU_READY_VMX) {
 		pr_err("cpu: %s\n", kxen_cpu_verdict_text(kxen_cpu_verdict));
 		return refusal_errno(kxen_cpu_verdict);
 	}

@@ -77,6 +77,19 @@ enum kxen_op {
 	KXEN_OP_STATUS = 3,
 	/* RSI = physical address: FNV-1a hash of that hypervisor page. */
 	KXEN_OP_PAGE_HASH = 4,
+	/*
+	 * RSI = buffer, RDX = its size: the calling CPU's vendor state,
+	 * for debugging and test fixtures. On VMX, struct kxen_vmcs_field
+	 * for each field kxen sets, read back from the live VMCS; on SVM,
+	 * the VMCB. Returns the bytes written.
+	 */
+	KXEN_OP_VCPU_STATE = 5,
+};
+
+struct kxen_vmcs_field {
+	u32 encoding;
+	u32 reserved;
+	u64 value;
 };
 
 struct kxen_console_read {

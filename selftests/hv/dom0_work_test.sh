@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${KXEN_WORK_SECONDS:-30}
 
 ktap_header 5
-kxen_skip_all_unless_svm
+kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
 kxen_load_or_bail

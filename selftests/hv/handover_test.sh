@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Load kxen: Linux goes on as dom0 on every CPU. Userspace pinned to each
-# CPU sees Xen 4.17 in CPUID and no SVM; /sys/hypervisor reads as on Xen
+# CPU sees Xen 4.17 in CPUID and neither SVM nor VMX; /sys/hypervisor
+# reads as on Xen
 # (its values come from dom0 hypercalls); CPU hotplug and suspend are
 # refused; unloading makes CPUID bare again and hotplug possible.
 set -u
@@ -11,11 +12,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 cpus=$(kxen_online_cpus)
 ncpus=$(echo "$cpus" | wc -w)
-xen="signature=XenVMMXenVMM version=4.17 hypervisor_bit=1 svm=0"
+xen="signature=XenVMMXenVMM version=4.17 hypervisor_bit=1 svm=0 vmx=0"
 hyp=/sys/hypervisor
 
 ktap_header $((2 * ncpus + 17))
-kxen_skip_all_unless_svm
+kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
 declare -A bare
@@ -26,7 +27,7 @@ ktap_expect "hypervisor active" test "$(cat $KXEN_HV/active)" = 1
 
 for cpu in $cpus; do
 	seen=$(taskset -c "$cpu" "$XEN_CPUID")
-	ktap_expect "CPU$cpu: CPUID shows Xen 4.17 and no SVM" test "$seen" = "$xen" ||
+	ktap_expect "CPU$cpu: CPUID shows Xen 4.17, no SVM, no VMX" test "$seen" = "$xen" ||
 		ktap_diag "CPU$cpu: $seen"
 done
 

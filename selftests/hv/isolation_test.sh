@@ -20,7 +20,7 @@ hexdump_page()
 }
 
 ktap_header 8
-kxen_skip_all_unless_svm
+kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
 kxen_load_or_bail

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Prints what CPUID says about a hypervisor on the CPU it runs on, as
- * "signature=S version=M.N hypervisor_bit=B svm=B": the selftests pin it
+ * "signature=S version=M.N hypervisor_bit=B svm=B vmx=B": the selftests pin it
  * to each CPU in turn.
  */
 #include <cpuid.h>
@@ -12,7 +12,7 @@
 
 int main(void)
 {
-	unsigned int a, b, c, d;
+	unsigned int a, b, c, d, vmx;
 	char sig[13];
 
 	__cpuid(XEN_LEAVES, a, b, c, d);
@@ -28,7 +28,8 @@ int main(void)
 	printf(" version=%u.%u", a >> 16, a & 0xffff);
 	__cpuid(1, a, b, c, d);
 	printf(" hypervisor_bit=%u", c >> 31);
+	vmx = (c >> 5) & 1;
 	__cpuid(0x80000001, a, b, c, d);
-	printf(" svm=%u\n", (c >> 2) & 1);
+	printf(" svm=%u vmx=%u\n", (c >> 2) & 1, vmx);
 	return 0;
 }

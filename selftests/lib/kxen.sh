@@ -72,10 +72,19 @@ kxen_online_cpus()
 	done
 }
 
-# kxen_skip_all_unless_svm: after ktap_header, skips the whole plan when
-# the CPU cannot run kxen's hypervisor (AMD SVM only, so far).
-kxen_skip_all_unless_svm()
+# The extension kxen runs on here, and the KVM module that would use it.
+if grep -qw svm /proc/cpuinfo; then
+	KXEN_VIRT=SVM KXEN_KVM=kvm_amd
+elif grep -qw vmx /proc/cpuinfo; then
+	KXEN_VIRT=VMX KXEN_KVM=kvm_intel
+else
+	KXEN_VIRT='' KXEN_KVM=''
+fi
+
+# kxen_skip_all_unless_virt: after ktap_header, skips the whole plan when
+# the CPU has neither AMD SVM nor Intel VMX.
+kxen_skip_all_unless_virt()
 {
-	grep -qw svm /proc/cpuinfo ||
-		ktap_skip_rest "hypervisor test" "kxen's hypervisor runs on AMD SVM only so far"
+	[ -n "$KXEN_VIRT" ] ||
+		ktap_skip_rest "hypervisor test" "the CPU has neither SVM nor VMX"
 }

@@ -10,14 +10,15 @@
  * instruction is known here; with NRIPS the CPU's next RIP is used.
  */
 #include <hv/errno.h>
+#include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/vcpu_ops.h>
 #include <hv/x86.h>
 #include <hv/x86_paging.h>
+#include <hv/xen.h>
 #include "vmcb.h"
 
-#define MSR_HYPERCALL_PAGE	0x40000000
 #define MSRPM_PAGES		2
 #define DOM0_ASID		1
 
@@ -174,6 +175,7 @@ static int svm_cpu_enter(struct hv_cpu *cpu)
 	setup_control(cpu);
 	desc_load_host(cpu);
 	write_cr3(host_page_table.root_pa);
+	flush_tlb_everything();
 	svm_vmsave(cpu->host_vmcb_pa);
 	hv_printk("kxen: CPU%u: Linux is now dom0\n", cpu->id);
 	svm_run(cpu);
@@ -208,63 +210,41 @@ static void skip_instruction(struct vmcb *vmcb, unsigned int len)
 	}
 }
 
-static void handle_msr(struct hv_cpu *cpu, struct vmcb *vmcb)
+/* The MSRs that would reveal or break SVM; the rest pass through. */
+static int svm_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
-	bool write = vmcb->control.exit_info_1 & 1;
-	u32 msr = cpu->regs[REG_RCX];
-	u64 val = (cpu->regs[REG_RDX] & 0xffffffff) << 32 |
-		  (cpu->regs[REG_RAX] & 0xffffffff);
+	struct vmcb *vmcb = cpu->vmcb;
 
 	switch (msr) {
 	case MSR_EFER:
-		if (write) {
-			if (val & EFER_SVME) {
-				inject_exception_error(vmcb, X86_EXC_GP, 0);
-				return;
-			}
-			vmcb->save.efer = val | EFER_SVME;
-		} else {
-			val = vmcb->save.efer & ~EFER_SVME;
+		if (!write) {
+			*val = vmcb->save.efer & ~EFER_SVME;
+			return 0;
 		}
-		break;
+		if (*val & EFER_SVME)
+			return -EPERM;
+		vmcb->save.efer = *val | EFER_SVME;
+		return 0;
 	case MSR_VM_CR:
 		/*
 		 * Linux decided at boot that SVM exists; to KVM and Linux's
 		 * emergency paths SVM now looks disabled by firmware, which
 		 * also forbids setting EFER.SVME.
 		 */
-		if (write) {
-			inject_exception_error(vmcb, X86_EXC_GP, 0);
-			return;
-		}
-		val = VM_CR_SVMDIS | VM_CR_LOCK;
-		break;
+		if (write)
+			return -EPERM;
+		*val = VM_CR_SVMDIS | VM_CR_LOCK;
+		return 0;
 	case MSR_VM_HSAVE_PA:
 		/* Kept but unused: Linux clears it on its way down. */
 		if (write)
-			cpu->guest_hsave_pa = val;
+			cpu->guest_hsave_pa = *val;
 		else
-			val = cpu->guest_hsave_pa;
-		break;
-	case MSR_HYPERCALL_PAGE:
-		if (!write) {
-			val = 0;
-			break;
-		}
-		if (hypercall_page_write(cpu, val, true)) {
-			inject_exception_error(vmcb, X86_EXC_GP, 0);
-			return;
-		}
-		break;
+			*val = cpu->guest_hsave_pa;
+		return 0;
 	default:
-		inject_exception_error(vmcb, X86_EXC_GP, 0);
-		return;
+		return -EPERM;
 	}
-	if (!write) {
-		cpu->regs[REG_RAX] = val & 0xffffffff;
-		cpu->regs[REG_RDX] = val >> 32;
-	}
-	skip_instruction(vmcb, LEN_RDMSR_WRMSR);
 }
 
 static __attribute__((noreturn)) void fatal_exit(struct hv_cpu *cpu,
@@ -290,9 +270,7 @@ static __attribute__((noreturn)) void dom0_shutdown(struct hv_cpu *cpu)
 		  (unsigned long long)vmcb->save.rsp,
 		  (unsigned long long)vmcb->save.cr2,
 		  (unsigned long long)vmcb->control.exit_int_info);
-	port_write8(0xcf9, 0x02);
-	port_write8(0xcf9, 0x06);		/* PCI reset control: hard reset */
-	cpu_halt_forever();
+	machine_reset();
 }
 
 static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu,
@@ -308,7 +286,10 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu,
 		hypercall(cpu);
 		return KXEN_EXIT_HYPERCALL;
 	case SVM_EXIT_MSR:
-		handle_msr(cpu, vmcb);
+		if (msr_emulate(cpu, vmcb->control.exit_info_1 & 1, svm_msr))
+			inject_exception_error(vmcb, X86_EXC_GP, 0);
+		else
+			skip_instruction(vmcb, LEN_RDMSR_WRMSR);
 		return KXEN_EXIT_MSR;
 	case SVM_EXIT_EXCEPTION(X86_EXC_DB):
 		inject_exception(vmcb, X86_EXC_DB);
@@ -393,6 +374,7 @@ void svm_restore_linux(struct hv_cpu *cpu)
 	write_cr0(s->cr0);
 	write_cr4(s->cr4);
 	write_cr3(s->cr3);
+	flush_tlb_everything();
 	wrmsr(MSR_EFER, s->efer);	/* SVME goes after STGI, in the stub */
 	cpu->leave_frame[0] = s->rip;
 	cpu->leave_frame[1] = s->cs.selector;
@@ -405,10 +387,21 @@ void svm_restore_linux(struct hv_cpu *cpu)
 	cpu->leaving = false;
 }
 
+static long svm_read_state(struct hv_cpu *cpu, u64 buf, u64 size)
+{
+	if (size < PAGE_SIZE)
+		return -XEN_EINVAL;
+	if (copy_to_guest(cpu, buf, cpu->vmcb, PAGE_SIZE))
+		return -XEN_EFAULT;
+	return PAGE_SIZE;
+}
+
 const struct vcpu_ops svm_ops = {
 	.name = "AMD SVM",
 	.p2m_format = &npt_format,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* vmmcall */
 	.prepare = svm_prepare,
 	.cpu_prepare = svm_cpu_prepare,
 	.cpu_enter = svm_cpu_enter,
+	.read_state = svm_read_state,
 };

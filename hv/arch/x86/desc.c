@@ -10,9 +10,6 @@
 #include <hv/printk.h>
 #include <hv/x86.h>
 
-#define HOST_CS		0x08
-#define HOST_DS		0x10
-#define HOST_TSS	0x18
 #define GDT_CODE64	0x00209b0000000000ull	/* present, DPL 0, L */
 #define GDT_DATA	0x0000930000000000ull	/* present, writable */
 #define TSS_AVAILABLE	0x89ull
@@ -94,6 +91,11 @@ void desc_load_host(struct hv_cpu *cpu)
 		     : : [cs] "i"(HOST_CS), [ds] "r"(HOST_DS), [tr] "r"((u16)HOST_TSS)
 		     : "rax", "memory");
 	load_idt(&idtr);
+}
+
+u64 desc_host_idt_base(void)
+{
+	return (u64)idt;
 }
 
 struct hv_cpu *this_cpu(void)

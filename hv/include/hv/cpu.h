@@ -25,6 +25,8 @@
 #include <kxen/hv_abi.h>
 #include <hv/p2m.h>
 
+struct vmcs_image;
+
 enum {
 	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
 	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15
@@ -66,9 +68,14 @@ struct hv_cpu {
 	u8 guest_cpl;
 	u64 guest_cr3, guest_cr4;
 	struct p2m *guest_p2m;
+	/* SVM */
 	void *vmcb;
 	u64 hsave_pa;
 	u64 guest_hsave_pa;	/* dom0's idea of VM_HSAVE_PA */
+	/* VMX */
+	u64 vmcs_pa, vmxon_pa;
+	void *gdt_copy;		/* a writable copy of Linux's GDT, to load TR */
+	struct vmcs_image *vmcs_image;	/* the fields kxen writes */
 	u64 exits[KXEN_EXIT_NR];
 
 	u64 gdt[5] __attribute__((aligned(16)));	/* null, code, data, TSS */

@@ -8,6 +8,7 @@
 #define HV_ERRNO_H
 
 #define EPERM		1
+#define EIO		5
 #define ENOMEM		12
 #define EFAULT		14
 #define EBUSY		16

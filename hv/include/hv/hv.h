@@ -32,10 +32,14 @@ static inline void *hv_phys_to_virt(u64 pa)
 extern const char exception_stubs[];
 #define EXCEPTION_STUB_SIZE 16
 
-/* Host descriptor tables (arch/x86/desc.c). */
+/* Host descriptor tables (arch/x86/desc.c) and their selectors. */
+#define HOST_CS		0x08
+#define HOST_DS		0x10
+#define HOST_TSS	0x18
 void desc_prepare(void);
 void desc_cpu_prepare(struct hv_cpu *cpu);
 void desc_load_host(struct hv_cpu *cpu);
+u64 desc_host_idt_base(void);
 
 /* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
 void cpuid_emulate(struct hv_cpu *cpu);
@@ -44,6 +48,16 @@ void hypercall(struct hv_cpu *cpu);
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
 /* The hypercall page the guest asked for with a write to MSR 0x40000000. */
-int hypercall_page_write(struct hv_cpu *cpu, u64 val, bool vmmcall);
+#define MSR_HYPERCALL_PAGE	0x40000000
+int hypercall_page_write(struct hv_cpu *cpu, u64 val);
+
+/*
+ * RDMSR or WRMSR of an intercepted MSR (number in RCX, value in EDX:EAX):
+ * the hypercall-page MSR here, the rest by VENDOR_MSR, which returns
+ * nonzero for #GP. Returns nonzero when the guest gets #GP.
+ */
+typedef int (*vendor_msr_fn)(struct hv_cpu *cpu, u32 msr, bool write,
+			     u64 *val);
+int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr);
 
 #endif /* HV_HV_H */

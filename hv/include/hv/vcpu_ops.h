@@ -14,6 +14,8 @@ struct vcpu_ops {
 	const char *name;
 	/* The nested page-table format (NPT, EPT). */
 	const struct p2m_format *p2m_format;
+	/* The guest's hypercall instruction, for the hypercall page. */
+	u8 hypercall_insn[3];
 	/* Linux context, once: state shared by all CPUs. */
 	int (*prepare)(void);
 	/* Linux context, per CPU: its control blocks. */
@@ -24,9 +26,12 @@ struct vcpu_ops {
 	 * Returns only on failure, and then before changing anything.
 	 */
 	int (*cpu_enter)(struct hv_cpu *cpu);
+	/* KXEN_OP_VCPU_STATE: copies CPU's state to dom0's BUF (SIZE bytes). */
+	long (*read_state)(struct hv_cpu *cpu, u64 buf, u64 size);
 };
 
 extern const struct vcpu_ops svm_ops;
+extern const struct vcpu_ops vmx_ops;
 /* The vendor's table, once hv_prepare() has chosen it. */
 extern const struct vcpu_ops *vcpu_ops;
 

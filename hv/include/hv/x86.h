@@ -75,6 +75,20 @@ static inline void write_dr##n(u64 val)					\
 DEFINE_DR_ACCESS(6)
 DEFINE_DR_ACCESS(7)
 
+/*
+ * Flushes every TLB entry of the current address space tag, global ones
+ * and all PCIDs included: any change of CR4.PGE does. The host and bare
+ * Linux share a tag (VPID 0, ASID 0) that Linux used before kxen came,
+ * and dom0's own flushes never reached it.
+ */
+static inline void flush_tlb_everything(void)
+{
+	u64 cr4 = read_cr4();
+
+	write_cr4(cr4 ^ CR4_PGE);
+	write_cr4(cr4);
+}
+
 static inline void store_gdt(struct desc_ptr *dt)
 {
 	asm volatile("sgdt %0" : "=m"(*dt));
@@ -115,6 +129,45 @@ DEFINE_SEG_READ(cs)
 DEFINE_SEG_READ(ss)
 DEFINE_SEG_READ(ds)
 DEFINE_SEG_READ(es)
+DEFINE_SEG_READ(fs)
+DEFINE_SEG_READ(gs)
+
+static inline u16 store_tr(void)
+{
+	u16 sel;
+
+	asm volatile("str %0" : "=rm"(sel));
+	return sel;
+}
+
+static inline u16 store_ldt(void)
+{
+	u16 sel;
+
+	asm volatile("sldt %0" : "=rm"(sel));
+	return sel;
+}
+
+static inline void load_tr(u16 sel)
+{
+	asm volatile("ltr %0" : : "rm"(sel) : "memory");
+}
+
+static inline void load_fs_gs(u16 fs, u16 gs)
+{
+	asm volatile("mov %0, %%fs; mov %1, %%gs" : : "rm"(fs), "rm"(gs));
+}
+
+static inline void xsetbv(u32 index, u64 val)
+{
+	asm volatile("xsetbv" : : "c"(index), "a"((u32)val),
+		     "d"((u32)(val >> 32)));
+}
+
+static inline void wbinvd(void)
+{
+	asm volatile("wbinvd" : : : "memory");
+}
 
 static inline void port_write8(u16 port, u8 val)
 {
@@ -139,6 +192,14 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
 	for (;;)
 		asm volatile("cli; hlt");
+}
+
+/* Resets the machine as a triple fault on bare metal would. */
+static inline __attribute__((noreturn)) void machine_reset(void)
+{
+	port_write8(0xcf9, 0x02);
+	port_write8(0xcf9, 0x06);	/* PCI reset control: hard reset */
+	cpu_halt_forever();
 }
 
 #endif /* HV_X86_H */
