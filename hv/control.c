@@ -83,6 +83,8 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 		return page_hash(arg1);
 	case KXEN_OP_VCPU_STATE:
 		return vcpu_ops->read_state(cpu, arg1, arg2);
+	case KXEN_OP_MEM_TYPE:
+		return p2m_mem_type(&dom0_p2m, arg1);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -9,8 +9,7 @@
 int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr)
 {
 	u32 msr = cpu->regs[REG_RCX];
-	u64 val = (cpu->regs[REG_RDX] & 0xffffffff) << 32 |
-		  (cpu->regs[REG_RAX] & 0xffffffff);
+	u64 val = guest_edx_eax(cpu);
 	int err;
 
 	if (msr != MSR_HYPERCALL_PAGE) {

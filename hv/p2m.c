@@ -85,9 +85,13 @@ static u64 *subtable(struct p2m *p2m, u64 *entry, unsigned int level)
 		u64 hpa = *entry & fmt->addr_mask & ~(LEVEL_SIZE(level) - 1);
 		enum p2m_type type = fmt->leaf_type(*entry);
 
-		for (i = 0; i < ENTRIES; i++)
+		for (i = 0; i < ENTRIES; i++) {
 			table[i] = fmt->make_leaf(hpa + i * LEVEL_SIZE(level - 1),
 						  level - 1, type);
+			if (fmt->set_mem_type)
+				table[i] = fmt->set_mem_type(table[i],
+						fmt->leaf_mem_type(*entry));
+		}
 	}
 	*entry = fmt->make_table(page_pool_pa(p2m->pool, table));
 	return table;
@@ -127,41 +131,112 @@ static int set_range(struct p2m *p2m, u64 *table, unsigned int level,
 	return 0;
 }
 
+static bool range_valid(const struct p2m *p2m, u64 gpa, u64 size)
+{
+	u64 reach = p2m_reach(p2m);
+
+	return !((gpa | size) & (PAGE_SIZE - 1)) && gpa < reach &&
+	       size <= reach - gpa;
+}
+
 int p2m_set(struct p2m *p2m, u64 gpa, u64 hpa, u64 size, enum p2m_type type)
 {
-	u64 limit = LEVEL_SIZE(p2m->levels + 1);
-
-	if ((gpa | hpa | size) & (PAGE_SIZE - 1) || gpa >= limit ||
-	    size > limit - gpa)
+	if (!range_valid(p2m, gpa, size) || (hpa & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	if (type != P2M_INVALID && (hpa & ~p2m->fmt->addr_mask) & ~(PAGE_SIZE - 1))
 		return -EINVAL;
 	return set_range(p2m, p2m->root, p2m->levels, gpa, hpa, size, type);
 }
 
-enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
-			 unsigned int *level)
+static int set_mem_type_range(struct p2m *p2m, u64 *table, unsigned int level,
+			      u64 gpa, u64 size, enum mem_type mt)
+{
+	const struct p2m_format *fmt = p2m->fmt;
+	u64 entry_size = LEVEL_SIZE(level);
+
+	while (size) {
+		u64 *entry = &table[INDEX(gpa, level)];
+		u64 end = (gpa | (entry_size - 1)) + 1;
+		u64 part = end - gpa < size ? end - gpa : size;
+		bool table = is_table(p2m, *entry, level);
+		bool retype = !table && fmt->present(*entry) &&
+			      fmt->leaf_mem_type(*entry) != mt;
+		u64 *sub = NULL;
+		int err;
+
+		if (table) {
+			sub = table_of(p2m, *entry);
+		} else if (retype && part == entry_size) {
+			*entry = fmt->set_mem_type(*entry, mt);
+		} else if (retype) {
+			sub = subtable(p2m, entry, level);
+			if (!sub)
+				return -ENOMEM;
+		}
+		if (sub) {
+			err = set_mem_type_range(p2m, sub, level - 1, gpa, part,
+						 mt);
+			if (err)
+				return err;
+		}
+		gpa += part;
+		size -= part;
+	}
+	return 0;
+}
+
+int p2m_set_mem_type(struct p2m *p2m, u64 gpa, u64 size, enum mem_type mt)
+{
+	if (!p2m->fmt->set_mem_type)
+		return -EOPNOTSUPP;
+	if (!range_valid(p2m, gpa, size))
+		return -EINVAL;
+	return set_mem_type_range(p2m, p2m->root, p2m->levels, gpa, size, mt);
+}
+
+/* The leaf that maps GPA, and its level; NULL where nothing does. */
+static const u64 *find_leaf(const struct p2m *p2m, u64 gpa,
+			    unsigned int *level)
 {
 	const struct p2m_format *fmt = p2m->fmt;
 	const u64 *table = p2m->root;
 	unsigned int l;
 
-	if (gpa >= LEVEL_SIZE(p2m->levels + 1))
-		return P2M_INVALID;
+	if (gpa >= p2m_reach(p2m))
+		return NULL;
 	for (l = p2m->levels; l >= 1; l--) {
-		u64 entry = table[INDEX(gpa, l)];
+		const u64 *entry = &table[INDEX(gpa, l)];
 
-		if (!fmt->present(entry))
-			return P2M_INVALID;
-		if (l == 1 || fmt->is_leaf(entry, l)) {
-			u64 offset = gpa & (LEVEL_SIZE(l) - 1);
-
-			*hpa = (entry & fmt->addr_mask & ~(LEVEL_SIZE(l) - 1)) +
-			       offset;
+		if (!fmt->present(*entry))
+			return NULL;
+		if (l == 1 || fmt->is_leaf(*entry, l)) {
 			*level = l;
-			return fmt->leaf_type(entry);
+			return entry;
 		}
-		table = table_of(p2m, entry);
+		table = table_of(p2m, *entry);
 	}
-	return P2M_INVALID;
+	return NULL;
+}
+
+enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
+			 unsigned int *level)
+{
+	const u64 *leaf = find_leaf(p2m, gpa, level);
+
+	if (!leaf)
+		return P2M_INVALID;
+	*hpa = (*leaf & p2m->fmt->addr_mask & ~(LEVEL_SIZE(*level) - 1)) +
+	       (gpa & (LEVEL_SIZE(*level) - 1));
+	return p2m->fmt->leaf_type(*leaf);
+}
+
+int p2m_mem_type(const struct p2m *p2m, u64 gpa)
+{
+	unsigned int level;
+	const u64 *leaf;
+
+	if (!p2m->fmt->leaf_mem_type)
+		return -EOPNOTSUPP;
+	leaf = find_leaf(p2m, gpa, &level);
+	return leaf ? (int)p2m->fmt->leaf_mem_type(*leaf) : -ENOENT;
 }

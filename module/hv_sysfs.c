@@ -11,7 +11,9 @@
  *                          of that page; hypercall_ns, the mean time of a
  *                          xen_version hypercall (for scripts/bench);
  *                          vcpu_state, the VMCS or VMCB of the CPU that
- *                          reads it (the unit tests' VMCS fixtures).
+ *                          reads it (the unit tests' VMCS fixtures);
+ *                          mem_type: write a physical address, read the
+ *                          memory type dom0's EPT gives it.
  */
 #include <linux/debugfs.h>
 #include <linux/io.h>
@@ -201,6 +203,29 @@ static int vcpu_state_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vcpu_state);
 
+/*
+ * The address whose type mem_type reads. One per system: it is a test's
+ * probe, not an interface for concurrent users.
+ */
+static u64 mem_type_addr;
+
+static int mem_type_get(void *data, u64 *val)
+{
+	long ret = kxen_op(KXEN_OP_MEM_TYPE, READ_ONCE(mem_type_addr), 0);
+
+	if (ret < 0)
+		return ret;
+	*val = ret;
+	return 0;
+}
+
+static int mem_type_set(void *data, u64 val)
+{
+	WRITE_ONCE(mem_type_addr, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mem_type_fops, mem_type_get, mem_type_set, "%llu\n");
+
 #define HYPERCALL_BENCH_CALLS 10000
 
 static int hypercall_ns_get(void *data, u64 *val)
@@ -236,6 +261,8 @@ int kxen_hv_sysfs_init(void)
 				   &hypercall_ns_fops);
 	debugfs_create_file("vcpu_state", 0400, debug_dir, NULL,
 			    &vcpu_state_fops);
+	debugfs_create_file_unsafe("mem_type", 0600, debug_dir, NULL,
+				   &mem_type_fops);
 	return 0;
 }
 

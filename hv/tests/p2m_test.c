@@ -3,8 +3,9 @@
  * Unit tests for hv/p2m.c with the NPT format: dom0-style identity maps
  * with large pages, holes punched for the hypervisor, 5-level reach,
  * pool exhaustion, and random changes checked page by page against a
- * plain array, the last for the host and EPT formats too; and the bits
- * each format puts in its entries, from the AMD and Intel manuals.
+ * plain array, the last for the host and EPT formats too (and EPT's
+ * memory types); and the bits each format puts in its entries, from the
+ * AMD and Intel manuals.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,10 +184,35 @@ static void test_out_of_memory(void)
 /*
  * Random operations on the first 64 MiB, with 2M-aligned ranges half the
  * time so leaves are made, split and merged over; the p2m must agree
- * with a plain array of every page's type and target afterwards.
+ * with a plain array of every page's type and target afterwards. For a
+ * format with memory types (EPT), a third of the operations retype a
+ * range instead, and every mapped page's type must agree too.
  */
 #define MODEL_PAGES (64 * MiB / PAGE_SIZE)
-static struct { enum p2m_type type; u64 hpa; } model[MODEL_PAGES];
+static struct {
+	enum p2m_type type;
+	u64 hpa;
+	enum mem_type mem;
+} model[MODEL_PAGES];
+
+static const enum mem_type mem_types[] = {
+	MEM_UC, MEM_WC, MEM_WT, MEM_WP, MEM_WB
+};
+
+static bool page_agrees(struct p2m *p2m, u64 i)
+{
+	unsigned int level;
+	u64 hpa;
+	enum p2m_type type = p2m_lookup(p2m, i * PAGE_SIZE + 12, &hpa, &level);
+
+	if (type != model[i].type)
+		return false;
+	if (type == P2M_INVALID)
+		return true;
+	return hpa == model[i].hpa + 12 &&
+	       (!p2m->fmt->leaf_mem_type ||
+		p2m_mem_type(p2m, i * PAGE_SIZE) == (int)model[i].mem);
+}
 
 static void test_random_against_model(const struct p2m_format *fmt,
 				      const char *name)
@@ -206,29 +232,32 @@ static void test_random_against_model(const struct p2m_format *fmt,
 		u64 hpa = (u64)(rand() % 4096) * 2 * MiB +
 			  (align == 1 ? (u64)(rand() % 512) * PAGE_SIZE : 0);
 		enum p2m_type type = rand() % 3;
+		enum mem_type mem = mem_types[rand() % 5];
+		bool retype = fmt->set_mem_type && rand() % 3 == 0;
 
 		if (first + count > MODEL_PAGES)
 			count = MODEL_PAGES - first;
-		if (p2m_set(&p2m, first * PAGE_SIZE, hpa, count * PAGE_SIZE,
-			    type))
+		if (retype ? p2m_set_mem_type(&p2m, first * PAGE_SIZE,
+					      count * PAGE_SIZE, mem) :
+			     p2m_set(&p2m, first * PAGE_SIZE, hpa,
+				     count * PAGE_SIZE, type))
 			bad++;
 		for (i = 0; i < count; i++) {
+			if (retype) {
+				model[first + i].mem = mem;
+				continue;
+			}
 			model[first + i].type = type;
 			model[first + i].hpa = hpa + i * PAGE_SIZE;
+			model[first + i].mem = type == P2M_MMIO ? MEM_UC :
+								  MEM_WB;
 		}
 	}
 	ktap_test_result(!bad, "%s: 3000 random changes succeed", name);
 
-	for (i = 0; i < MODEL_PAGES; i++) {
-		unsigned int level;
-		u64 hpa;
-		enum p2m_type type = p2m_lookup(&p2m, i * PAGE_SIZE + 12, &hpa,
-						&level);
-
-		if (type != model[i].type ||
-		    (type != P2M_INVALID && hpa != model[i].hpa + 12))
+	for (i = 0; i < MODEL_PAGES; i++)
+		if (!page_agrees(&p2m, i))
 			bad++;
-	}
 	ktap_test_result(!bad, "%s: every page agrees with the model", name);
 	p2m_destroy(&p2m);
 	ktap_test_result(pool.nr_free == before,

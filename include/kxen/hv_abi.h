@@ -84,6 +84,12 @@ enum kxen_op {
 	 * the VMCB. Returns the bytes written.
 	 */
 	KXEN_OP_VCPU_STATE = 5,
+	/*
+	 * RSI = physical address: the memory type (0 UC, 1 WC, 4 WT, 5 WP,
+	 * 6 WB) dom0's nested tables give it; -ENOENT if unmapped,
+	 * -EOPNOTSUPP where the tables carry none (NPT: the MTRRs apply).
+	 */
+	KXEN_OP_MEM_TYPE = 6,
 };
 
 struct kxen_vmcs_field {

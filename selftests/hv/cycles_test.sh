@@ -12,12 +12,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 cycles=${KXEN_CYCLES:-50}
 quiet_cycles=${KXEN_QUIET_CYCLES:-20}
-# Allowance for the kernel's own drift between the two readings: 16 MiB,
-# whatever the number of cycles. A leaked pool (32 MiB) shows at once; a
-# leak smaller than the allowance would not. Right after the workload,
-# bochs drifted from -8.4 to +26 MiB over 5 cycles (+0.5 MiB over 10
-# cycles without the workload before); QEMU about 100 KiB a cycle.
-slack_kb=16384
+# Allowance for the kernel's own drift between the two readings
+# (KXEN_LEAK_MB, 16 MiB by default), whatever the number of cycles. A
+# leaked pool (32 MiB) shows at once; a leak smaller than the allowance
+# would not. QEMU drifts about 100 KiB a cycle; bochs' free memory right
+# after the workload swung from -33 to +26 MiB over 5 cycles, so its run
+# allows 64 MiB over 10 cycles, which still catches a leaked pool or
+# more than 6.4 MiB a cycle.
+slack_kb=$((${KXEN_LEAK_MB:-16} * 1024))
 
 free_kb()
 {

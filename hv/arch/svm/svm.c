@@ -91,17 +91,14 @@ static int svm_cpu_prepare(struct hv_cpu *cpu)
 static void capture_segment(struct vmcb_seg *seg, u16 selector,
 			    const struct desc_ptr *gdt)
 {
-	u64 desc;
+	const u64 *entry = gdt_entry(gdt, selector, 8);
 
 	*seg = (struct vmcb_seg){ .selector = selector };
-	if (!(selector & ~3u) || (selector | 7u) > gdt->limit)
+	if (!entry)
 		return;				/* null: no attributes */
-	desc = *(const u64 *)(gdt->base + (selector & ~7u));
-	seg->attrib = (desc >> 40 & 0xff) | (desc >> 52 & 0xf) << 8;
-	seg->limit = (desc & 0xffff) | (desc >> 32 & 0xf0000);
-	if (desc & BIT_ULL(55))			/* granularity: 4K units */
-		seg->limit = seg->limit << 12 | 0xfff;
-	seg->base = (desc >> 16 & 0xffffff) | (desc >> 56 & 0xff) << 24;
+	seg->attrib = desc_access(*entry) | desc_flags(*entry) << 8;
+	seg->limit = desc_limit(*entry);
+	seg->base = desc_base(*entry);
 }
 
 /* Linux's state, as it is now, becomes the guest's. */

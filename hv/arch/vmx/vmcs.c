@@ -71,32 +71,12 @@ int vmx_choose_controls(const struct vmx_caps *caps,
 	return 0;
 }
 
-/* Access rights from a descriptor: type, S, DPL, P, then AVL, L, D/B, G. */
-static u32 desc_access_rights(u64 desc)
-{
-	return (desc >> 40 & 0xff) | (desc >> 52 & 0xf) << 12;
-}
-
-static u32 desc_limit(u64 desc)
-{
-	u32 limit = (desc & 0xffff) | (desc >> 32 & 0xf0000);
-
-	return (desc & BIT_ULL(55)) ? limit << 12 | 0xfff : limit;
-}
-
-static u64 desc_base(const u64 desc[2], bool system)
-{
-	u64 base = (desc[0] >> 16 & 0xffffff) | (desc[0] >> 56 & 0xff) << 24;
-
-	return system ? base | desc[1] << 32 : base;
-}
-
 static void build_segment(struct vmcs_image *img, enum vmx_seg seg,
 			  const struct vmx_linux_state *s)
 {
 	const u64 *desc = s->desc[seg];
 	bool system = seg == SEG_LDTR || seg == SEG_TR;
-	u64 base = desc_base(desc, system);
+	u64 base = desc_base(desc[0]) | (system ? desc[1] << 32 : 0);
 	u32 ar;
 
 	if (!(s->sel[seg] & ~3u)) {
@@ -113,7 +93,8 @@ static void build_segment(struct vmcs_image *img, enum vmx_seg seg,
 		else if (seg == SEG_SS)
 			ar |= (s->sel[SEG_CS] & 3) << 5;
 	} else {
-		ar = desc_access_rights(desc[0]);
+		/* Type, S, DPL, P, then AVL, L, D/B, G. */
+		ar = desc_access(desc[0]) | desc_flags(desc[0]) << 12;
 		/* Loading a segment sets its accessed bit. */
 		if (!system)
 			ar |= SEG_TYPE_ACCESSED;

@@ -166,7 +166,6 @@ static void check_host(struct checker *c)
 {
 	const struct vmx_caps *caps = c->caps;
 	u64 exit = field(c, VMCS_EXIT_CONTROLS);
-	u64 entry = field(c, VMCS_ENTRY_CONTROLS);
 	u64 cr4 = field(c, VMCS_HOST_CR4);
 	u64 efer = field(c, VMCS_HOST_EFER);
 	static const u32 sels[] = {
@@ -200,8 +199,6 @@ static void check_host(struct checker *c)
 	require(c, cr4 & CR4_PAE, "64-bit host without CR4.PAE");
 	require(c, canonical(c, field(c, VMCS_HOST_RIP)),
 		"host RIP not canonical");
-	require(c, (exit & EXIT_HOST_64BIT) || !(entry & ENTRY_GUEST_64BIT),
-		"64-bit guest with a 32-bit host");
 	if (exit & EXIT_LOAD_PAT)
 		require(c, pat_ok(field(c, VMCS_HOST_PAT)), "host PAT: bad type");
 	if (exit & EXIT_LOAD_EFER)

@@ -7,12 +7,15 @@
  * it), the VMX instructions (#UD), #DB and #AC (the hangs svm.c names),
  * and NMIs, which are delivered back to dom0 as virtual NMIs so that one
  * arriving in host mode is never lost. XSETBV, INVD, GETSEC and INIT
- * always exit on VMX.
+ * always exit on VMX. Writes to the MTRRs exit too: dom0's EPT carries
+ * their types (hv/mtrr.h).
  */
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/mtrr.h>
 #include <hv/printk.h>
+#include <hv/spinlock.h>
 #include <hv/vcpu_ops.h>
 #include <hv/x86.h>
 #include <hv/x86_paging.h>
@@ -61,6 +64,9 @@ static struct vmx_controls controls;
 static u8 *msr_bitmap;
 static u64 msr_bitmap_pa;
 static u64 eptp;
+/* The MTRRs dom0 set, and the lock for changing them and dom0's EPT. */
+static struct mtrr_state mtrrs;
+static struct hv_spinlock mtrr_lock;
 
 /* The VMX instructions; those that can fail return -EIO when they do. */
 #define VMX_FAILED(insn, operand)					\
@@ -122,36 +128,71 @@ static void invvpid_all(void)
 			     "r"((u64)INVVPID_ALL_CONTEXT) : "cc", "memory");
 }
 
-/* Both the read and the write of MSR exit (SDM: "MSR-Bitmap Address"). */
-static void intercept_msr(u32 msr)
+/* The write of MSR exits, and its read if READS (SDM: "MSR-Bitmap Address"). */
+static void intercept_msr(u32 msr, bool reads)
 {
 	u32 high = msr >= 0xc0000000 ? 1024 : 0, index = msr & 0x1fff;
 
-	msr_bitmap[high + index / 8] |= BIT(index % 8);
+	if (reads)
+		msr_bitmap[high + index / 8] |= BIT(index % 8);
 	msr_bitmap[2048 + high + index / 8] |= BIT(index % 8);
 }
 
 static void read_caps(void)
 {
-	bool true_ctls = rdmsr(MSR_VMX_BASIC) & VMX_BASIC_TRUE_CTLS;
-	u32 r[4];
+	u32 r[4], ctls;
 
 	caps.basic = rdmsr(MSR_VMX_BASIC);
-	caps.pin = rdmsr(true_ctls ? 0x48d : 0x481);
-	caps.proc = rdmsr(true_ctls ? 0x48e : 0x482);
-	caps.exit = rdmsr(true_ctls ? 0x48f : 0x483);
-	caps.entry = rdmsr(true_ctls ? 0x490 : 0x484);
-	caps.misc = rdmsr(0x485);
-	caps.cr0_fixed0 = rdmsr(0x486);
-	caps.cr0_fixed1 = rdmsr(0x487);
-	caps.cr4_fixed0 = rdmsr(0x488);
-	caps.cr4_fixed1 = rdmsr(0x489);
+	/* The TRUE_ controls, where they exist, allow more bits to be 0. */
+	ctls = (caps.basic & VMX_BASIC_TRUE_CTLS) ? MSR_VMX_TRUE_OFFSET : 0;
+	caps.pin = rdmsr(MSR_VMX_PINBASED + ctls);
+	caps.proc = rdmsr(MSR_VMX_PROCBASED + ctls);
+	caps.exit = rdmsr(MSR_VMX_EXIT + ctls);
+	caps.entry = rdmsr(MSR_VMX_ENTRY + ctls);
+	caps.misc = rdmsr(MSR_VMX_MISC);
+	caps.cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0);
+	caps.cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
+	caps.cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
+	caps.cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
 	/* The module admits only CPUs with secondary controls and EPT. */
-	caps.proc2 = rdmsr(0x48b);
-	caps.ept_vpid = rdmsr(0x48c);
+	caps.proc2 = rdmsr(MSR_VMX_PROCBASED2);
+	caps.ept_vpid = rdmsr(MSR_VMX_EPT_VPID_CAP);
 	cpuid_count(0x80000008, 0, r);
 	caps.phys_addr_bits = r[0] & 0xff;
 	caps.virt_addr_bits = r[0] >> 8 & 0xff;
+}
+
+/*
+ * Dom0's EPT gets the MTRRs' memory types, and writes to the MTRRs exit
+ * so that it keeps them. Without MTRRs, RAM stays write-back and the
+ * rest uncached.
+ */
+static int mirror_mtrrs(void)
+{
+	u64 val, start, end;
+	unsigned int n;
+	u32 r[4], msr;
+	int err;
+
+	cpuid_count(1, 0, r);
+	if (!(r[3] & CPUID1_EDX_MTRR))
+		return 0;
+	mtrr_init(&mtrrs, rdmsr(MSR_MTRRCAP), caps.phys_addr_bits);
+	for (n = 0; (msr = mtrr_msr(&mtrrs, n)); n++) {
+		val = rdmsr(msr);
+		if (mtrr_write(&mtrrs, msr, val, &start, &end)) {
+			hv_printk("kxen: MTRR %#x holds %#llx, which the SDM does not allow\n",
+				  msr, (unsigned long long)val);
+			return -EINVAL;
+		}
+		intercept_msr(msr, false);
+	}
+	err = mtrr_apply(&mtrrs, &dom0_p2m, 0, mtrrs.addr_mask + 1);
+	if (!err)
+		hv_printk("kxen: dom0's EPT has the MTRRs' memory types (default %llu, %u variable ranges)\n",
+			  (unsigned long long)(mtrrs.def_type & 0xff),
+			  mtrrs.nr_var);
+	return err;
 }
 
 static int vmx_prepare(void)
@@ -169,11 +210,11 @@ static int vmx_prepare(void)
 	if (!msr_bitmap)
 		return -ENOMEM;
 	msr_bitmap_pa = page_pool_pa(&hv_pool, msr_bitmap);
-	intercept_msr(MSR_FEATURE_CONTROL);
+	intercept_msr(MSR_FEATURE_CONTROL, true);
 	for (msr = MSR_VMX_BASIC; msr <= MSR_VMX_LAST; msr++)
-		intercept_msr(msr);
+		intercept_msr(msr, true);
 	eptp = dom0_p2m.root_pa | EPTP_WB | EPTP_WALK(dom0_p2m.levels);
-	return 0;
+	return mirror_mtrrs();
 }
 
 _Static_assert(sizeof(struct vmcs_image) <= PAGE_SIZE, "one page a CPU");
@@ -198,11 +239,10 @@ static int vmx_cpu_prepare(struct hv_cpu *cpu)
 static void read_descriptor(u64 out[2], u16 selector,
 			    const struct desc_ptr *gdt, bool system)
 {
-	const u64 *desc = (const u64 *)(gdt->base + (selector & ~7u));
+	const u64 *desc = gdt_entry(gdt, selector, system ? 16 : 8);
 
 	out[0] = out[1] = 0;
-	if (!(selector & ~3u) || (selector & 4) ||
-	    (selector | 7u) + (system ? 8 : 0) > gdt->limit)
+	if (!desc || (selector & 4))	/* an LDT selector is no GDT entry */
 		return;
 	out[0] = desc[0];
 	if (system)
@@ -377,11 +417,41 @@ static void skip_instruction(void)
 	}
 }
 
-/* What dom0 sees of VMX's MSRs: VMX locked off, like CPUID says. */
+/*
+ * Dom0 writes an MTRR: the CPU gets the value, and dom0's EPT the types
+ * it gives. Linux writes the MTRRs of every CPU in turn, so each CPU
+ * flushes its own EPT translations here, whether or not its write was
+ * the one that changed the types. A value the CPU would refuse is #GP.
+ */
+static int write_mtrr(struct hv_cpu *cpu, u32 msr, u64 val)
+{
+	u64 start, end;
+	int err;
+
+	spin_lock(&mtrr_lock);
+	err = mtrr_write(&mtrrs, msr, val, &start, &end);
+	if (!err) {
+		wrmsr(msr, val);
+		if (mtrr_apply(&mtrrs, &dom0_p2m, start, end))
+			hv_printk("kxen: CPU%u: no memory to give [%#llx, %#llx) its new MTRR type in dom0's EPT\n",
+				  cpu->id, (unsigned long long)start,
+				  (unsigned long long)end);
+	}
+	spin_unlock(&mtrr_lock);
+	if (!err)
+		invept_all();
+	return err;
+}
+
+/*
+ * What dom0 sees of VMX's MSRs: VMX locked off, like CPUID says. Of the
+ * MTRRs only writes exit; writes to the rest are #GP (-ENOENT).
+ */
 static int vmx_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
-	(void)cpu;
-	if (msr != MSR_FEATURE_CONTROL || write)
+	if (write)
+		return write_mtrr(cpu, msr, *val);
+	if (msr != MSR_FEATURE_CONTROL)
 		return -EPERM;
 	*val = FEATURE_CONTROL_LOCKED;
 	return 0;
@@ -394,8 +464,7 @@ static int vmx_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
  */
 static void handle_xsetbv(struct hv_cpu *cpu)
 {
-	u64 val = (cpu->regs[REG_RDX] & 0xffffffff) << 32 |
-		  (cpu->regs[REG_RAX] & 0xffffffff);
+	u64 val = guest_edx_eax(cpu);
 	u64 avx512 = val & XCR0_AVX512, mpx = val & XCR0_MPX;
 	u32 r[4];
 
@@ -495,6 +564,14 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu, u32 reason)
 		skip_instruction();
 		return KXEN_EXIT_CPUID;
 	case EXIT_VMCALL:
+		/*
+		 * Only hypercalls check the CPL and reach dom0's memory by
+		 * its virtual addresses (the exit to leave included), so
+		 * only they pay for reading these.
+		 */
+		cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
+		cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
+		cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
 		skip_instruction();
 		hypercall(cpu);
 		return KXEN_EXIT_HYPERCALL;
@@ -577,9 +654,6 @@ int vmx_handle_exit(struct hv_cpu *cpu)
 				vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
 	}
 
-	cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
-	cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
-	cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
 	cpu->exits[handle_exit(cpu, reason & 0xffff)]++;
 
 	if (cpu->pending_mc) {

@@ -13,7 +13,9 @@
  *
  * Memory type: the host PAT applies to nested entries, and kxen keeps
  * index 0 write-back and index 3 uncached (the power-on and Linux
- * values), so RAM uses neither PWT nor PCD and MMIO sets both.
+ * values), so RAM uses neither PWT nor PCD and MMIO sets both. The
+ * host's MTRRs still apply on top, so these formats carry no type of
+ * their own.
  */
 #include <hv/x86_arch.h>
 #include <hv/x86_paging.h>
@@ -80,25 +82,38 @@ const struct p2m_format npt_format = {
 
 /*
  * EPT: read, write and execute bits instead of present; the leaf carries
- * its memory type (write-back for RAM, uncached for MMIO), combined with
- * the guest's PAT as the SDM describes (IPAT clear). Accessed and dirty
- * flags are left to the CPU, which sets them only if enabled.
+ * its memory type, which the CPU combines with the guest's PAT as it
+ * would combine an MTRR type (IPAT clear). It starts write-back for RAM
+ * and uncached for MMIO, and dom0's leaves then get the MTRRs' types
+ * (hv/mtrr.c), so whether a leaf maps RAM is kept in an ignored bit of
+ * its own. Accessed and dirty flags are left to the CPU, which sets
+ * them only if enabled.
  */
 #define EPT_RWX		0x7ull
 #define EPT_MT_SHIFT	3
 #define EPT_MT_MASK	(0x7ull << EPT_MT_SHIFT)
-#define EPT_MT_UC	0ull
-#define EPT_MT_WB	6ull
 #define EPT_LARGE	BIT_ULL(7)
+#define EPT_MMIO	BIT_ULL(52)	/* ignored by the CPU: kxen's */
+
+static u64 ept_set_mem_type(u64 entry, enum mem_type mt)
+{
+	return (entry & ~EPT_MT_MASK) | (u64)mt << EPT_MT_SHIFT;
+}
+
+static enum mem_type ept_leaf_mem_type(u64 entry)
+{
+	return (entry & EPT_MT_MASK) >> EPT_MT_SHIFT;
+}
 
 static u64 ept_make_leaf(u64 hpa, unsigned int level, enum p2m_type type)
 {
-	u64 mt = type == P2M_MMIO ? EPT_MT_UC : EPT_MT_WB;
-	u64 entry = hpa | EPT_RWX | mt << EPT_MT_SHIFT;
+	u64 entry = hpa | EPT_RWX;
 
 	if (level > 1)
 		entry |= EPT_LARGE;
-	return entry;
+	if (type == P2M_MMIO)
+		return ept_set_mem_type(entry | EPT_MMIO, MEM_UC);
+	return ept_set_mem_type(entry, MEM_WB);
 }
 
 static u64 ept_make_table(u64 table_pa)
@@ -118,8 +133,7 @@ static bool ept_is_leaf(u64 entry, unsigned int level)
 
 static enum p2m_type ept_leaf_type(u64 entry)
 {
-	return (entry & EPT_MT_MASK) == EPT_MT_UC << EPT_MT_SHIFT ?
-	       P2M_MMIO : P2M_RAM;
+	return (entry & EPT_MMIO) ? P2M_MMIO : P2M_RAM;
 }
 
 const struct p2m_format ept_format = {
@@ -128,5 +142,7 @@ const struct p2m_format ept_format = {
 	.present = ept_present,
 	.is_leaf = ept_is_leaf,
 	.leaf_type = ept_leaf_type,
+	.leaf_mem_type = ept_leaf_mem_type,
+	.set_mem_type = ept_set_mem_type,
 	.addr_mask = PTE_ADDR,
 };

@@ -95,6 +95,13 @@ CPU_CHECK_OFFSET(leave_frame, CPU_LEAVE_FRAME);
 CPU_CHECK_OFFSET(leave_ds, CPU_LEAVE_DS);
 CPU_CHECK_OFFSET(leave_es, CPU_LEAVE_ES);
 
+/* The 64-bit operand of RDMSR/WRMSR and XSETBV: the guest's EDX:EAX. */
+static inline u64 guest_edx_eax(const struct hv_cpu *cpu)
+{
+	return (cpu->regs[REG_RDX] & 0xffffffff) << 32 |
+	       (cpu->regs[REG_RAX] & 0xffffffff);
+}
+
 /* The CPU running this code: found from the host GDT, which is per CPU. */
 struct hv_cpu *this_cpu(void);
 /* CPU ID's area, or NULL when there is none. */

@@ -8,11 +8,13 @@
 #define HV_ERRNO_H
 
 #define EPERM		1
+#define ENOENT		2
 #define EIO		5
 #define ENOMEM		12
 #define EFAULT		14
 #define EBUSY		16
 #define ENODEV		19
 #define EINVAL		22
+#define EOPNOTSUPP	95
 
 #endif /* HV_ERRNO_H */

@@ -15,11 +15,12 @@
 
 #include <kxen/types.h>
 #include <hv/page_pool.h>
+#include <hv/x86_arch.h>
 
 enum p2m_type {
 	P2M_INVALID,		/* not mapped: an access exits to the hypervisor */
-	P2M_RAM,		/* write-back, read, write and execute */
-	P2M_MMIO,		/* uncached, read, write and execute */
+	P2M_RAM,		/* read, write and execute; made write-back */
+	P2M_MMIO,		/* read, write and execute; made uncached */
 };
 
 struct p2m_format {
@@ -29,6 +30,12 @@ struct p2m_format {
 	/* A present entry at LEVEL maps memory rather than a table. */
 	bool (*is_leaf)(u64 entry, unsigned int level);
 	enum p2m_type (*leaf_type)(u64 entry);
+	/*
+	 * A leaf's memory type, for formats whose entries carry one of
+	 * their own (EPT); NULL where the host's MTRRs decide (NPT).
+	 */
+	enum mem_type (*leaf_mem_type)(u64 entry);
+	u64 (*set_mem_type)(u64 entry, enum mem_type type);
 	u64 addr_mask;		/* physical-address bits of an entry */
 };
 
@@ -40,6 +47,12 @@ struct p2m {
 	u64 *root;
 	u64 root_pa;
 };
+
+/* The addresses the tables can map: [0, reach). */
+static inline u64 p2m_reach(const struct p2m *p2m)
+{
+	return 1ull << (PAGE_SHIFT + 9 * p2m->levels);
+}
 
 int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
 	     unsigned int levels, unsigned int max_leaf_level,
@@ -55,6 +68,18 @@ void p2m_destroy(struct p2m *p2m);
  * the pool ran out; the range may then be partly changed.
  */
 int p2m_set(struct p2m *p2m, u64 gpa, u64 hpa, u64 size, enum p2m_type type);
+
+/*
+ * Give the mapped pages of [gpa, gpa + size) memory type MT, splitting
+ * a large leaf only where it is partly in the range and of another type;
+ * holes stay holes, and what each page maps does not change. The same
+ * errors as p2m_set(), and -EOPNOTSUPP for formats without memory types.
+ * Tables are added, never freed, so a concurrent walk stays safe.
+ */
+int p2m_set_mem_type(struct p2m *p2m, u64 gpa, u64 size, enum mem_type mt);
+
+/* GPA's memory type: -ENOENT if unmapped, -EOPNOTSUPP as above. */
+int p2m_mem_type(const struct p2m *p2m, u64 gpa);
 
 /* Where GPA goes: its type, and if mapped the machine address and level. */
 enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,

@@ -22,6 +22,46 @@ struct desc_ptr {
 	u64 base;
 } __attribute__((packed));
 
+/*
+ * A GDT descriptor's fields: its limit in bytes (granularity applied),
+ * the low 32 bits of its base (all of it for code and data; system
+ * descriptors add the next quadword's low half), its access byte (type,
+ * S, DPL, P) and its flags nibble (AVL, L, D/B, G).
+ */
+static inline u32 desc_limit(u64 desc)
+{
+	u32 limit = (desc & 0xffff) | (desc >> 32 & 0xf0000);
+
+	return (desc & BIT_ULL(55)) ? limit << 12 | 0xfff : limit;
+}
+
+static inline u32 desc_base(u64 desc)
+{
+	return (desc >> 16 & 0xffffff) | (desc >> 56 & 0xff) << 24;
+}
+
+static inline u32 desc_access(u64 desc)
+{
+	return desc >> 40 & 0xff;
+}
+
+static inline u32 desc_flags(u64 desc)
+{
+	return desc >> 52 & 0xf;
+}
+
+/*
+ * The GDT entry of SELECTOR, BYTES long (16 for system descriptors), or
+ * NULL for a null selector or one beyond the GDT's limit.
+ */
+static inline const u64 *gdt_entry(const struct desc_ptr *gdt, u16 selector,
+				   unsigned int bytes)
+{
+	if (!(selector & ~3u) || (selector & ~7u) + bytes - 1 > gdt->limit)
+		return NULL;
+	return (const u64 *)(gdt->base + (selector & ~7u));
+}
+
 static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;
