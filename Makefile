@@ -33,13 +33,17 @@ userspace/kxen: userspace/kxen.c
 	$(CC) $(CFLAGS_USER) -o $@ $<
 
 # Helpers the lab selftests run in dom0 (same Debian, so host-built).
-SELFTEST_PROGS := build/selftests/hv/xen_cpuid
+SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
+	build/selftests/xen/sysctl
 
 selftests: $(SELFTEST_PROGS)
 
-build/selftests/%: selftests/%.c
+# Debian's Xen libraries, as the toolstack links them.
+build/selftests/xen/privcmd build/selftests/xen/sysctl: LDLIBS_XEN := -lxenctrl -lxencall
+
+build/selftests/%: selftests/%.c selftests/lib/ktap.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -o $@ $<
+	$(CC) $(CFLAGS_USER) -Iselftests/lib -o $@ $< $(LDLIBS_XEN)
 
 include hv/tests/build.mk
 

@@ -29,6 +29,7 @@ u64 hv_direct_map;
 bool hv_nrips;
 u32 hv_tsc_khz;
 struct kxen_console *hv_console;
+struct hv_machine hv_machine;
 const struct vcpu_ops *vcpu_ops;
 
 static struct page_pool_chunk pool_chunks[KXEN_MAX_CHUNKS];
@@ -150,7 +151,8 @@ int hv_prepare(const struct kxen_boot_info *info)
 	int err;
 
 	if (!info->nr_chunks || info->nr_chunks > KXEN_MAX_CHUNKS ||
-	    info->nr_ram > KXEN_MAX_RAM_RANGES || info->nr_cpus > KXEN_MAX_CPUS ||
+	    !info->nr_ram || info->nr_ram > KXEN_MAX_RAM_RANGES ||
+	    info->nr_cpus > KXEN_MAX_CPUS ||
 	    image_bytes >= KXEN_CHUNK_SIZE ||
 	    (info->paging_levels != 4 && info->paging_levels != 5))
 		return -EINVAL;
@@ -182,6 +184,16 @@ int hv_prepare(const struct kxen_boot_info *info)
 		uart_init(info->serial_port);
 	hv_printk_init(hv_console, info->serial_port ? uart_write : NULL);
 
+	hv_machine = (struct hv_machine){
+		.max_mfn = (info->ram[info->nr_ram - 1].end >> PAGE_SHIFT) - 1,
+		.nr_cpu_ids = info->nr_cpus,
+		.nr_online_cpus = info->nr_online_cpus,
+		.threads_per_core = info->threads_per_core,
+		.cores_per_socket = info->cores_per_socket,
+	};
+	for (i = 0; i < info->nr_ram; i++)
+		hv_machine.ram_pages += (info->ram[i].end - info->ram[i].start) >>
+					PAGE_SHIFT;
 	hv_direct_map = info->direct_map_va;
 	hv_nrips = info->nrips;
 	hv_tsc_khz = info->tsc_khz;

@@ -18,6 +18,7 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <linux/vmalloc.h>
@@ -34,6 +35,13 @@ MODULE_PARM_DESC(pool_mb, "Memory given to the hypervisor at load, in MiB (defau
 static ushort serial_port;
 module_param(serial_port, ushort, 0444);
 MODULE_PARM_DESC(serial_port, "I/O port of a 16550 UART that also gets the hypervisor's log (default 0: none)");
+
+/*
+ * Held for reading by a dom0 process's hypercall, for writing while the
+ * CPUs leave: a hypercall never reaches a CPU that has gone bare (VMCALL
+ * or VMMCALL would be #UD there).
+ */
+static DECLARE_RWSEM(hv_users);
 
 #define CHUNK_ORDER	get_order(KXEN_CHUNK_SIZE)
 #define CHUNK_PAGES	(KXEN_CHUNK_SIZE >> PAGE_SHIFT)
@@ -196,6 +204,9 @@ static int fill_boot_info(struct kxen_boot_info *info)
 	info->vendor = kxen_cpu_caps.vendor;
 	info->nrips = KXEN_CPU_HAS(&kxen_cpu_caps, NRIPS);
 	info->page_1g = KXEN_CPU_HAS(&kxen_cpu_caps, PAGE_1G);
+	info->nr_online_cpus = num_online_cpus();
+	info->threads_per_core = smp_num_siblings;
+	info->cores_per_socket = boot_cpu_data.x86_max_cores;
 	return 0;
 }
 
@@ -291,12 +302,30 @@ free:
 	return err;
 }
 
+bool kxen_hv_hold(void)
+{
+	down_read(&hv_users);
+	if (kxen_hv.active)
+		return true;
+	up_read(&hv_users);
+	return false;
+}
+
+void kxen_hv_release(void)
+{
+	up_read(&hv_users);
+}
+
 void kxen_hv_disable(void)
 {
-	if (!kxen_hv.active)
+	down_write(&hv_users);
+	if (!kxen_hv.active) {
+		up_write(&hv_users);
 		return;
+	}
 	stop_machine(leave_cpu, NULL, cpu_online_mask);
 	kxen_hv.active = false;
+	up_write(&hv_users);
 	cpu_hotplug_enable();
 	free_pool();
 	pr_info("hypervisor gone; Linux runs bare again\n");

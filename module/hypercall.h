@@ -27,6 +27,23 @@ static inline long kxen_hypercall3(unsigned long nr, unsigned long a1,
 	return ret;
 }
 
+/* Five arguments: the fourth and fifth go in R10 and R8. */
+static inline long kxen_hypercall5(unsigned long nr, unsigned long a1,
+				   unsigned long a2, unsigned long a3,
+				   unsigned long a4, unsigned long a5)
+{
+	register unsigned long r10 asm("r10") = a4;
+	register unsigned long r8 asm("r8") = a5;
+	long ret;
+
+	asm volatile(ALTERNATIVE("vmcall", "vmmcall", X86_FEATURE_VMMCALL)
+		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
+		       "+r"(r8)
+		     : "a"(nr)
+		     : "memory");
+	return ret;
+}
+
 static inline long kxen_hypercall2(unsigned long nr, unsigned long a1,
 				   unsigned long a2)
 {

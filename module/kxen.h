@@ -29,6 +29,14 @@ extern const u8 kxen_hv_image[], kxen_hv_image_end[];
 
 int kxen_hv_enable(void);
 void kxen_hv_disable(void);
+/*
+ * kxen_hv_hold() is true while the hypervisor runs, and then keeps it
+ * from leaving until kxen_hv_release(): bracket a process's hypercall.
+ */
+bool kxen_hv_hold(void);
+void kxen_hv_release(void);
+int kxen_privcmd_init(void);
+void kxen_privcmd_exit(void);
 int kxen_hv_sysfs_init(void);
 void kxen_hv_sysfs_exit(void);
 int kxen_sys_hypervisor_init(void);

@@ -97,9 +97,14 @@ static int kxen_start(void)
 	err = kxen_sys_hypervisor_init();
 	if (err)
 		goto hv_sysfs;
+	err = kxen_privcmd_init();
+	if (err)
+		goto sys_hypervisor;
 	register_reboot_notifier(&reboot_nb);
 	register_pm_notifier(&pm_nb);
 	return 0;
+sys_hypervisor:
+	kxen_sys_hypervisor_exit();
 hv_sysfs:
 	kxen_hv_sysfs_exit();
 disable:
@@ -111,6 +116,7 @@ static void kxen_stop(void)
 {
 	unregister_pm_notifier(&pm_nb);
 	unregister_reboot_notifier(&reboot_nb);
+	kxen_privcmd_exit();
 	kxen_sys_hypervisor_exit();
 	kxen_hv_sysfs_exit();
 	kxen_hv_disable();

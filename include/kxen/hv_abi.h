@@ -59,6 +59,10 @@ struct kxen_boot_info {
 	u8 vendor;		/* enum kxen_cpu_vendor */
 	bool nrips;		/* the CPU reports next RIP on exits */
 	bool page_1g;
+	/* Linux's topology, for Xen's physinfo. */
+	u32 nr_online_cpus;
+	u16 threads_per_core;
+	u16 cores_per_socket;
 };
 
 /*

@@ -17,6 +17,18 @@ extern bool hv_nrips;
 extern u32 hv_tsc_khz;
 extern struct kxen_console *hv_console;
 
+/* The machine as Linux described it at load, for Xen's physinfo. */
+struct hv_machine {
+	u64 ram_pages;		/* System RAM */
+	u64 max_mfn;		/* its highest page frame */
+	u32 nr_cpu_ids;		/* CPU ids are below this */
+	u32 nr_online_cpus;
+	u32 threads_per_core;
+	u32 cores_per_socket;
+};
+
+extern struct hv_machine hv_machine;
+
 /* The image's bounds in memory (head.S and hv.lds). */
 extern char __image_start[], __image_end[];
 
@@ -46,6 +58,7 @@ void cpuid_emulate(struct hv_cpu *cpu);
 /* A hypercall from the guest on CPU; sets its RAX. */
 void hypercall(struct hv_cpu *cpu);
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
+long do_sysctl(struct hv_cpu *cpu, u64 arg);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
 /* The hypercall page the guest asked for with a write to MSR 0x40000000. */
 #define MSR_HYPERCALL_PAGE	0x40000000

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysctl hypercall: the toolstack's questions about the host, with
+ * Xen 4.17's interface version and errors. Only dom0 calls it.
+ */
+#include <hv/guest_access.h>
+#include <hv/hv.h>
+#include <hv/x86.h>
+#define __XEN_TOOLS__ 1
+#include <hv/xen.h>
+#include <xen/sysctl.h>
+#include <xen/domctl.h>
+
+/* The console read position "xl dmesg -c" moved: older text is cleared. */
+static u64 console_cleared;
+
+/*
+ * Xen's console indices are 32-bit positions in an endless stream; ours
+ * are 64-bit. An index within the ring's reach of HEAD names the
+ * position it truncates; any other starts at the oldest text kept.
+ */
+static u64 console_position(u32 index, u64 head, u64 oldest)
+{
+	u64 pos = head - (u32)((u32)head - index);
+
+	return pos >= oldest && pos <= head ? pos : oldest;
+}
+
+static long readconsole(struct hv_cpu *cpu, struct xen_sysctl_readconsole *rc)
+{
+	u64 head = __atomic_load_n(&hv_console->head, __ATOMIC_ACQUIRE);
+	u64 oldest = head > hv_console->size ? head - hv_console->size : 0;
+	u64 pos, lost = 0;
+	u32 copied = 0;
+	char chunk[256];
+
+	if (oldest < console_cleared)
+		oldest = console_cleared;
+	pos = rc->incremental ? console_position(rc->index, head, oldest) :
+				oldest;
+	while (copied < rc->count) {
+		u32 want = rc->count - copied;
+		size_t n = kxen_console_read(hv_console, &pos, chunk,
+					     want < sizeof(chunk) ? want :
+					     sizeof(chunk), &lost);
+
+		if (!n)
+			break;
+		if (copy_to_guest(cpu, (u64)rc->buffer.p + copied, chunk, n))
+			return -XEN_EFAULT;
+		copied += n;
+	}
+	if (rc->clear)
+		console_cleared = pos;
+	rc->count = copied;
+	rc->index = pos;
+	return 0;
+}
+
+/* The host's CPUID leaf, or zeros where the CPU has no such leaf. */
+static u32 cpuid_reg(u32 leaf, u32 subleaf, unsigned int reg)
+{
+	u32 r[4] = { 0 };
+
+	cpuid_count(leaf & 0x80000000, 0, r);
+	if (r[0] < leaf)
+		return 0;
+	cpuid_count(leaf, subleaf, r);
+	return r[reg];
+}
+
+enum { EAX, EBX, ECX, EDX };
+
+static void physinfo(struct xen_sysctl_physinfo *pi)
+{
+	*pi = (struct xen_sysctl_physinfo){
+		.threads_per_core = hv_machine.threads_per_core,
+		.cores_per_socket = hv_machine.cores_per_socket,
+		.nr_cpus = hv_machine.nr_online_cpus,
+		.max_cpu_id = hv_machine.nr_cpu_ids - 1,
+		/* kxen keeps no NUMA topology: one node, as Xen with numa=off. */
+		.nr_nodes = 1,
+		.max_node_id = 0,
+		.cpu_khz = hv_tsc_khz,
+		.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap,
+		.total_pages = hv_machine.ram_pages,
+		/* What kxen can give guests now: the pool's free pages. */
+		.free_pages = hv_pool.nr_free,
+		.max_mfn = hv_machine.max_mfn,
+		/* Xen's featureset words 0-7 (xen/arch-x86/cpufeatureset.h). */
+		.hw_cap = {
+			cpuid_reg(1, 0, EDX), cpuid_reg(1, 0, ECX),
+			cpuid_reg(0x80000001, 0, EDX),
+			cpuid_reg(0x80000001, 0, ECX),
+			cpuid_reg(0xd, 1, EAX), cpuid_reg(7, 0, EBX),
+			cpuid_reg(7, 0, ECX), cpuid_reg(0x80000007, 0, EDX),
+		},
+	};
+}
+
+long do_sysctl(struct hv_cpu *cpu, u64 arg)
+{
+	struct xen_sysctl op;
+	long ret;
+
+	if (copy_from_guest(cpu, &op, arg, sizeof(op)))
+		return -XEN_EFAULT;
+	if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+		return -XEN_EACCES;
+	switch (op.cmd) {
+	case XEN_SYSCTL_readconsole:
+		ret = readconsole(cpu, &op.u.readconsole);
+		break;
+	case XEN_SYSCTL_physinfo:
+		physinfo(&op.u.physinfo);
+		ret = 0;
+		break;
+	case XEN_SYSCTL_sched_id:
+		/* Linux schedules guest vCPUs: Xen's own scheduler is NULL. */
+		op.u.sched_id.sched_id = XEN_SCHEDULER_NULL;
+		ret = 0;
+		break;
+	default:
+		return -XEN_ENOSYS;
+	}
+	if (!ret && copy_to_guest(cpu, arg, &op, sizeof(op)))
+		ret = -XEN_EFAULT;
+	return ret;
+}

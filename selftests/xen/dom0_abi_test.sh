@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The dom0 ABI the toolstack uses first, through Debian's own libxencall
+# and libxenctrl, with kxen loaded: each helper in build/selftests/xen/
+# reports its checks as a nested KTAP test (privcmd: the devices and
+# their ioctls; sysctl: physinfo, sched_id, readconsole and errors).
+# After unloading, the devices and /proc/xen are gone.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/kxen.sh"
+
+helpers="privcmd sysctl"
+
+ktap_header $((4 + $(wc -w <<<"$helpers")))
+kxen_skip_all_unless_virt
+kxen_unload_if_loaded
+kxen_dmesg_mark
+kxen_load_or_bail
+
+for helper in $helpers; do
+	"$top/build/selftests/xen/$helper" | sed 's/^/    /'
+	if [ "${PIPESTATUS[0]}" = 0 ]; then
+		ktap_ok "$helper"
+	else
+		ktap_not_ok "$helper"
+	fi
+done
+ktap_expect "rmmod kxen" rmmod kxen
+ktap_expect "the devices and /proc/xen go with it" \
+	test ! -e /dev/xen/privcmd -a ! -e /dev/xen/hypercall -a ! -e /proc/xen
+kxen_no_kernel_trouble
+ktap_finished
