@@ -191,6 +191,9 @@ int hv_prepare(const struct kxen_boot_info *info)
 		.threads_per_core = info->threads_per_core,
 		.cores_per_socket = info->cores_per_socket,
 	};
+	memcpy(hv_machine.cpu_core, info->cpu_core, sizeof(info->cpu_core));
+	memcpy(hv_machine.cpu_socket, info->cpu_socket,
+	       sizeof(info->cpu_socket));
 	for (i = 0; i < info->nr_ram; i++)
 		hv_machine.ram_pages += (info->ram[i].end - info->ram[i].start) >>
 					PAGE_SHIFT;

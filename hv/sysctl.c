@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The sysctl hypercall: the toolstack's questions about the host, with
- * Xen 4.17's interface version and errors. Only dom0 calls it.
+ * Xen 4.17's interface version and errors. Only dom0 calls it. kxen
+ * keeps no NUMA topology: the host is one node, as Xen with numa=off.
  */
 #include <hv/guest_access.h>
 #include <hv/hv.h>
@@ -78,7 +79,6 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 		.cores_per_socket = hv_machine.cores_per_socket,
 		.nr_cpus = hv_machine.nr_online_cpus,
 		.max_cpu_id = hv_machine.nr_cpu_ids - 1,
-		/* kxen keeps no NUMA topology: one node, as Xen with numa=off. */
 		.nr_nodes = 1,
 		.max_node_id = 0,
 		.cpu_khz = hv_tsc_khz,
@@ -98,6 +98,60 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	};
 }
 
+/*
+ * cputopoinfo and numainfo: with no array, how many entries there are;
+ * with one, up to as many as the caller has room for, and how many.
+ */
+static long cputopoinfo(struct hv_cpu *cpu, struct xen_sysctl_cputopoinfo *ti)
+{
+	u32 i, n = hv_machine.nr_cpu_ids;
+
+	if (!ti->cputopo.p) {
+		ti->num_cpus = n;
+		return 0;
+	}
+	if (n > ti->num_cpus)
+		n = ti->num_cpus;
+	for (i = 0; i < n; i++) {
+		bool known = hv_machine.cpu_core[i] != KXEN_NO_TOPOLOGY;
+		struct xen_sysctl_cputopo topo = {
+			.core = known ? hv_machine.cpu_core[i] :
+					XEN_INVALID_CORE_ID,
+			.socket = known ? hv_machine.cpu_socket[i] :
+					  XEN_INVALID_SOCKET_ID,
+			.node = known ? 0 : XEN_INVALID_NODE_ID,
+		};
+
+		if (copy_to_guest(cpu, (u64)ti->cputopo.p + i * sizeof(topo),
+				  &topo, sizeof(topo)))
+			return -XEN_EFAULT;
+	}
+	ti->num_cpus = n;
+	return 0;
+}
+
+/* One node: all RAM, the pool's free memory, distance 10 to itself. */
+static long numainfo(struct hv_cpu *cpu, struct xen_sysctl_numainfo *ni)
+{
+	struct xen_sysctl_meminfo mem = {
+		.memsize = (hv_machine.max_mfn + 1) << PAGE_SHIFT,
+		.memfree = hv_pool.nr_free << PAGE_SHIFT,
+	};
+	u32 local = 10;
+
+	if ((ni->meminfo.p || ni->distance.p) && ni->num_nodes < 1) {
+		ni->num_nodes = 0;
+		return 0;
+	}
+	if ((ni->meminfo.p &&
+	     copy_to_guest(cpu, (u64)ni->meminfo.p, &mem, sizeof(mem))) ||
+	    (ni->distance.p &&
+	     copy_to_guest(cpu, (u64)ni->distance.p, &local, sizeof(local))))
+		return -XEN_EFAULT;
+	ni->num_nodes = 1;
+	return 0;
+}
+
 long do_sysctl(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_sysctl op;
@@ -114,6 +168,12 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 	case XEN_SYSCTL_physinfo:
 		physinfo(&op.u.physinfo);
 		ret = 0;
+		break;
+	case XEN_SYSCTL_cputopoinfo:
+		ret = cputopoinfo(cpu, &op.u.cputopoinfo);
+		break;
+	case XEN_SYSCTL_numainfo:
+		ret = numainfo(cpu, &op.u.numainfo);
 		break;
 	case XEN_SYSCTL_sched_id:
 		/* Linux schedules guest vCPUs: Xen's own scheduler is NULL. */

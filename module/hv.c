@@ -195,6 +195,11 @@ static int fill_boot_info(struct kxen_boot_info *info)
 		pr_err("more than %d ranges of RAM\n", KXEN_MAX_RAM_RANGES);
 		return err;
 	}
+	if (nr_cpu_ids > KXEN_MAX_CPUS) {
+		pr_err("%u possible CPUs; kxen handles %d\n", nr_cpu_ids,
+		       KXEN_MAX_CPUS);
+		return -EINVAL;
+	}
 	info->direct_map_va = PAGE_OFFSET;
 	info->nr_cpus = nr_cpu_ids;
 	info->phys_addr_bits = kxen_cpu_caps.phys_addr_bits;
@@ -207,6 +212,14 @@ static int fill_boot_info(struct kxen_boot_info *info)
 	info->nr_online_cpus = num_online_cpus();
 	info->threads_per_core = smp_num_siblings;
 	info->cores_per_socket = boot_cpu_data.x86_max_cores;
+	for (i = 0; i < nr_cpu_ids; i++) {
+		bool online = cpu_online(i);
+
+		info->cpu_core[i] = online ? topology_core_id(i) :
+					     KXEN_NO_TOPOLOGY;
+		info->cpu_socket[i] = online ? topology_physical_package_id(i) :
+					       KXEN_NO_TOPOLOGY;
+	}
 	return 0;
 }
 

@@ -59,11 +59,15 @@ struct kxen_boot_info {
 	u8 vendor;		/* enum kxen_cpu_vendor */
 	bool nrips;		/* the CPU reports next RIP on exits */
 	bool page_1g;
-	/* Linux's topology, for Xen's physinfo. */
+	/* Linux's topology, for Xen's physinfo and cputopoinfo. */
 	u32 nr_online_cpus;
 	u16 threads_per_core;
 	u16 cores_per_socket;
+	u16 cpu_core[KXEN_MAX_CPUS];	/* KXEN_NO_TOPOLOGY if offline */
+	u16 cpu_socket[KXEN_MAX_CPUS];
 };
+
+#define KXEN_NO_TOPOLOGY	0xffff
 
 /*
  * kxen's private hypercall: RAX = KXEN_HYPERCALL, RDI = a KXEN_OP_*,

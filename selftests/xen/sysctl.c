@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The sysctl hypercall through Debian's libxenctrl, with kxen loaded:
- * physinfo against what dom0's Linux knows of the machine, the NULL
- * scheduler, the hypervisor's console ring as "xl dmesg" reads it
- * (whole, incremental, cleared), and Xen's errors for a wrong interface
- * version, an unknown command and a bad pointer.
+ * physinfo, cputopoinfo and numainfo against what dom0's Linux knows
+ * of the machine, the NULL scheduler, the hypervisor's console ring as
+ * "xl dmesg" reads it (whole, incremental, cleared), and Xen's errors
+ * for a wrong interface version, an unknown command and a bad pointer.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -96,6 +96,54 @@ static void test_physinfo(xc_interface *xch)
 			 "physinfo: hardware features in Xen's featureset order");
 }
 
+/* CPU I's topology file NAME, as Linux reads it. */
+static unsigned int cpu_topology(unsigned int i, const char *name)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path),
+		 "/sys/devices/system/cpu/cpu%u/topology/%s", i, name);
+	return file_number(path, "%llu");
+}
+
+static void test_topology(xc_interface *xch)
+{
+	unsigned int i, n = 0, nodes = 0, bad = 0;
+	unsigned int possible = file_number("/sys/devices/system/cpu/possible",
+					    "%llu-%llu") + 1;
+	xc_cputopo_t topo[64];
+	xc_meminfo_t mem = { 0 };
+	unsigned long long pool_free;
+	uint32_t distance = 0;
+	xc_physinfo_t pi = { 0 };
+	bool ok;
+
+	ok = !xc_cputopoinfo(xch, &n, NULL) && n == possible;
+	ktap_test_result(ok, "cputopoinfo: %u CPU ids", n);
+	n = n < 64 ? n : 64;
+	if (xc_cputopoinfo(xch, &n, topo))
+		bad++;
+	for (i = 0; !bad && i < n; i++) {
+		if (topo[i].core == cpu_topology(i, "core_id") &&
+		    topo[i].socket == cpu_topology(i, "physical_package_id") &&
+		    topo[i].node == 0)
+			continue;
+		ktap_diag("CPU%u: core %u socket %u node %u", i, topo[i].core,
+			  topo[i].socket, topo[i].node);
+		bad++;
+	}
+	ktap_test_result(!bad && n == possible,
+			 "cputopoinfo: every CPU's core and socket as Linux has them");
+	pool_free = file_number("/sys/kernel/kxen/hv/pool", "pages %*u free %llu");
+	xc_physinfo(xch, &pi);
+	ok = !xc_numainfo(xch, &nodes, NULL, NULL) && nodes == 1 &&
+	     !xc_numainfo(xch, &nodes, &mem, &distance) && nodes == 1 &&
+	     distance == 10 && mem.memsize >= pi.total_pages << 12 &&
+	     mem.memfree == pool_free << 12;
+	ktap_test_result(ok, "numainfo: one node with all RAM (%llu MiB), the pool free",
+			 (unsigned long long)mem.memsize >> 20);
+}
+
 static void test_console(xc_interface *xch)
 {
 	static char whole[RING_BYTES + 1], first[16], rest[RING_BYTES];
@@ -156,7 +204,7 @@ int main(void)
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
 	int sched_id = 0;
 
-	ktap_print_header(14);
+	ktap_print_header(17);
 	if (!xch) {
 		ktap_test_result(0, "libxenctrl opens");
 		return ktap_finished();
@@ -165,6 +213,7 @@ int main(void)
 	ktap_test_result(!xc_sched_id(xch, &sched_id) &&
 			 sched_id == XEN_SCHEDULER_NULL,
 			 "sched_id: the NULL scheduler (Linux schedules vCPUs)");
+	test_topology(xch);
 	test_console(xch);
 	test_errors();
 	xc_interface_close(xch);

@@ -25,6 +25,8 @@ struct hv_machine {
 	u32 nr_online_cpus;
 	u32 threads_per_core;
 	u32 cores_per_socket;
+	u16 cpu_core[KXEN_MAX_CPUS];	/* KXEN_NO_TOPOLOGY: offline */
+	u16 cpu_socket[KXEN_MAX_CPUS];
 };
 
 extern struct hv_machine hv_machine;
