@@ -181,7 +181,7 @@ static int add_ram_range(struct resource *res, void *arg)
 
 static int fill_boot_info(struct kxen_boot_info *info)
 {
-	unsigned int i;
+	unsigned int i, first;
 	int err;
 
 	info->pool_va = (u64)kxen_hv.va;
@@ -210,8 +210,11 @@ static int fill_boot_info(struct kxen_boot_info *info)
 	info->nrips = KXEN_CPU_HAS(&kxen_cpu_caps, NRIPS);
 	info->page_1g = KXEN_CPU_HAS(&kxen_cpu_caps, PAGE_1G);
 	info->nr_online_cpus = num_online_cpus();
-	info->threads_per_core = smp_num_siblings;
-	info->cores_per_socket = boot_cpu_data.x86_max_cores;
+	/* As Xen counts them: the first CPU's online siblings and cores. */
+	first = cpumask_first(cpu_online_mask);
+	info->threads_per_core = cpumask_weight(topology_sibling_cpumask(first));
+	info->cores_per_socket = cpumask_weight(topology_core_cpumask(first)) /
+				 info->threads_per_core;
 	for (i = 0; i < nr_cpu_ids; i++) {
 		bool online = cpu_online(i);
 

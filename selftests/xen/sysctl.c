@@ -57,6 +57,34 @@ static unsigned long long mem_total_kb(void)
 	return kb;
 }
 
+/* How many CPUs the first online CPU's topology mask NAME holds. */
+static unsigned int siblings(const char *name)
+{
+	char path[96], mask[256] = "";
+	unsigned int n = 0, first = 0;
+	FILE *f;
+	char *c;
+
+	f = fopen("/sys/devices/system/cpu/online", "r");
+	if (f && fscanf(f, "%u", &first) != 1)
+		first = 0;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path),
+		 "/sys/devices/system/cpu/cpu%u/topology/%s", first, name);
+	f = fopen(path, "r");
+	if (f && !fgets(mask, sizeof(mask), f))
+		mask[0] = 0;
+	if (f)
+		fclose(f);
+	for (c = mask; *c; c++)
+		if (*c >= '0' && *c <= '9')
+			n += __builtin_popcount(*c - '0');
+		else if (*c >= 'a' && *c <= 'f')
+			n += __builtin_popcount(*c - 'a' + 10);
+	return n;
+}
+
 static void test_physinfo(xc_interface *xch)
 {
 	xc_physinfo_t pi = { 0 };
@@ -69,7 +97,10 @@ static void test_physinfo(xc_interface *xch)
 	ktap_test_result(!xc_physinfo(xch, &pi), "physinfo succeeds");
 	ktap_test_result(pi.nr_cpus == sysconf(_SC_NPROCESSORS_ONLN) &&
 			 pi.max_cpu_id == max_id && pi.nr_nodes == 1 &&
-			 pi.threads_per_core >= 1 && pi.cores_per_socket >= 1,
+			 pi.threads_per_core == siblings("thread_siblings") &&
+			 pi.threads_per_core &&
+			 pi.cores_per_socket == siblings("core_siblings") /
+						pi.threads_per_core,
 			 "physinfo: %u CPUs online, ids to %u, %u per core, %u cores a socket, one node",
 			 pi.nr_cpus, pi.max_cpu_id, pi.threads_per_core,
 			 pi.cores_per_socket);
