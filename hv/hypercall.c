@@ -29,6 +29,9 @@ void hypercall(struct hv_cpu *cpu)
 	case __HYPERVISOR_sysctl:
 		ret = do_sysctl(cpu, r[REG_RDI]);
 		break;
+	case __HYPERVISOR_domctl:
+		ret = do_domctl(cpu, r[REG_RDI]);
+		break;
 	case KXEN_HYPERCALL:
 		ret = do_kxen_op(cpu, r[REG_RDI], r[REG_RSI], r[REG_RDX]);
 		break;

@@ -10,6 +10,7 @@
  * tables map the pool at the same address, so code keeps running when
  * CR3 changes, and all RAM at Linux's direct-map address.
  */
+#include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -187,6 +188,7 @@ int hv_prepare(const struct kxen_boot_info *info)
 	hv_machine = (struct hv_machine){
 		.max_mfn = (info->ram[info->nr_ram - 1].end >> PAGE_SHIFT) - 1,
 		.nr_cpu_ids = info->nr_cpus,
+		.phys_addr_bits = info->phys_addr_bits,
 		.nr_online_cpus = info->nr_online_cpus,
 		.threads_per_core = info->threads_per_core,
 		.cores_per_socket = info->cores_per_socket,
@@ -197,6 +199,9 @@ int hv_prepare(const struct kxen_boot_info *info)
 	for (i = 0; i < info->nr_ram; i++)
 		hv_machine.ram_pages += (info->ram[i].end - info->ram[i].start) >>
 					PAGE_SHIFT;
+	/* Dom0 has all RAM but the pool, which its p2m hides. */
+	domain_init_dom0(info->nr_online_cpus,
+			 hv_machine.ram_pages - nr_chunks * CHUNK_PAGES);
 	hv_direct_map = info->direct_map_va;
 	hv_nrips = info->nrips;
 	hv_tsc_khz = info->tsc_khz;

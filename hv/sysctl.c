@@ -4,6 +4,7 @@
  * Xen 4.17's interface version and errors. Only dom0 calls it. kxen
  * keeps no NUMA topology: the host is one node, as Xen with numa=off.
  */
+#include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/x86.h>
@@ -152,6 +153,35 @@ static long numainfo(struct hv_cpu *cpu, struct xen_sysctl_numainfo *ni)
 	return 0;
 }
 
+/* The domains from first_domain on, in id order, as many as fit. */
+static long getdomaininfolist(struct hv_cpu *cpu,
+			      struct xen_sysctl_getdomaininfolist *list)
+{
+	struct xen_domctl_getdomaininfo info;
+	u32 n = 0;
+	u32 next = list->first_domain;
+	struct domain *d;
+	long ret = 0;
+
+	spin_lock(&domain_lock);
+	while (n < list->max_domains && next < DOMID_FIRST_RESERVED) {
+		d = domain_next(next);
+		if (!d)
+			break;
+		domain_info(d, &info);
+		if (copy_to_guest(cpu, (u64)list->buffer.p + n * sizeof(info),
+				  &info, sizeof(info))) {
+			ret = -XEN_EFAULT;
+			break;
+		}
+		n++;
+		next = d->id + 1;
+	}
+	spin_unlock(&domain_lock);
+	list->num_domains = n;
+	return ret;
+}
+
 long do_sysctl(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_sysctl op;
@@ -174,6 +204,9 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 		break;
 	case XEN_SYSCTL_numainfo:
 		ret = numainfo(cpu, &op.u.numainfo);
+		break;
+	case XEN_SYSCTL_getdomaininfolist:
+		ret = getdomaininfolist(cpu, &op.u.getdomaininfolist);
 		break;
 	case XEN_SYSCTL_sched_id:
 		/* Linux schedules guest vCPUs: Xen's own scheduler is NULL. */

@@ -3,14 +3,15 @@
 # The dom0 ABI the toolstack uses first, through Debian's own libxencall
 # and libxenctrl, with kxen loaded: each helper in build/selftests/xen/
 # reports its checks as a nested KTAP test (privcmd: the devices and
-# their ioctls; sysctl: physinfo, sched_id, readconsole and errors).
+# their ioctls; sysctl: physinfo, topology, sched_id, readconsole and
+# errors; domctl: dom0's record in the domain list, and domctl's rules).
 # After unloading, the devices and /proc/xen are gone.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-helpers="privcmd sysctl"
+helpers="privcmd sysctl domctl"
 
 ktap_header $((4 + $(wc -w <<<"$helpers")))
 kxen_skip_all_unless_virt

@@ -14,21 +14,10 @@
 #include <unistd.h>
 #include <xencall.h>
 #include <xenctrl.h>
+#include "file_scan.h"
 #include "ktap.h"
 
 #define RING_BYTES	(64 << 10)
-
-static unsigned long long file_number(const char *path, const char *scan)
-{
-	unsigned long long a = 0, b = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f && fscanf(f, scan, &a, &b) < 1)
-		a = 0;
-	if (f)
-		fclose(f);
-	return b ? b : a;
-}
 
 /* Linux's tsc_khz, from the last "tsc:" line that gives it in MHz. */
 static unsigned long tsc_khz(void)
@@ -65,11 +54,7 @@ static unsigned int siblings(const char *name)
 	FILE *f;
 	char *c;
 
-	f = fopen("/sys/devices/system/cpu/online", "r");
-	if (f && fscanf(f, "%u", &first) != 1)
-		first = 0;
-	if (f)
-		fclose(f);
+	file_scan("/sys/devices/system/cpu/online", "%u", &first);
 	snprintf(path, sizeof(path),
 		 "/sys/devices/system/cpu/cpu%u/topology/%s", first, name);
 	f = fopen(path, "r");
@@ -89,10 +74,8 @@ static void test_physinfo(xc_interface *xch)
 {
 	xc_physinfo_t pi = { 0 };
 	unsigned int eax, ebx, ecx, edx, ebx7 = 0;
-	unsigned long long pool_free, total_kb = mem_total_kb();
-	/* "possible" reads "0-N": the second number, or the only one. */
-	unsigned long long max_id = file_number("/sys/devices/system/cpu/possible",
-						"%llu-%llu");
+	unsigned long long pool_free = 0, total_kb = mem_total_kb();
+	unsigned int max_id = last_possible_cpu();
 
 	ktap_test_result(!xc_physinfo(xch, &pi), "physinfo succeeds");
 	ktap_test_result(pi.nr_cpus == sysconf(_SC_NPROCESSORS_ONLN) &&
@@ -112,7 +95,7 @@ static void test_physinfo(xc_interface *xch)
 			 "physinfo: %llu pages of RAM (MemTotal %llu kB), top frame %#llx",
 			 (unsigned long long)pi.total_pages, total_kb,
 			 (unsigned long long)pi.max_mfn);
-	pool_free = file_number("/sys/kernel/kxen/hv/pool", "pages %*u free %llu");
+	file_scan("/sys/kernel/kxen/hv/pool", "pages %*u free %llu", &pool_free);
 	ktap_test_result(pi.free_pages == pool_free,
 			 "physinfo: free memory is the pool's (%llu pages)",
 			 (unsigned long long)pi.free_pages);
@@ -131,20 +114,21 @@ static void test_physinfo(xc_interface *xch)
 static unsigned int cpu_topology(unsigned int i, const char *name)
 {
 	char path[96];
+	unsigned int n = ~0u;
 
 	snprintf(path, sizeof(path),
 		 "/sys/devices/system/cpu/cpu%u/topology/%s", i, name);
-	return file_number(path, "%llu");
+	file_scan(path, "%u", &n);
+	return n;
 }
 
 static void test_topology(xc_interface *xch)
 {
 	unsigned int i, n = 0, nodes = 0, bad = 0;
-	unsigned int possible = file_number("/sys/devices/system/cpu/possible",
-					    "%llu-%llu") + 1;
+	unsigned int possible = last_possible_cpu() + 1;
 	xc_cputopo_t topo[64];
 	xc_meminfo_t mem = { 0 };
-	unsigned long long pool_free;
+	unsigned long long pool_free = 0;
 	uint32_t distance = 0;
 	xc_physinfo_t pi = { 0 };
 	bool ok;
@@ -165,7 +149,7 @@ static void test_topology(xc_interface *xch)
 	}
 	ktap_test_result(!bad && n == possible,
 			 "cputopoinfo: every CPU's core and socket as Linux has them");
-	pool_free = file_number("/sys/kernel/kxen/hv/pool", "pages %*u free %llu");
+	file_scan("/sys/kernel/kxen/hv/pool", "pages %*u free %llu", &pool_free);
 	xc_physinfo(xch, &pi);
 	ok = !xc_numainfo(xch, &nodes, NULL, NULL) && nodes == 1 &&
 	     !xc_numainfo(xch, &nodes, &mem, &distance) && nodes == 1 &&

@@ -22,6 +22,7 @@ struct hv_machine {
 	u64 ram_pages;		/* System RAM */
 	u64 max_mfn;		/* its highest page frame */
 	u32 nr_cpu_ids;		/* CPU ids are below this */
+	u32 phys_addr_bits;
 	u32 nr_online_cpus;
 	u32 threads_per_core;
 	u32 cores_per_socket;
@@ -61,6 +62,7 @@ void cpuid_emulate(struct hv_cpu *cpu);
 void hypercall(struct hv_cpu *cpu);
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_sysctl(struct hv_cpu *cpu, u64 arg);
+long do_domctl(struct hv_cpu *cpu, u64 arg);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
 /* The hypercall page the guest asked for with a write to MSR 0x40000000. */
 #define MSR_HYPERCALL_PAGE	0x40000000
