@@ -9,27 +9,39 @@
 #define FNV1A_OFFSET	0xcbf29ce484222325ull
 #define FNV1A_PRIME	0x100000001b3ull
 
-static long console_read(struct hv_cpu *cpu, u64 arg)
+long console_to_guest(struct hv_cpu *cpu, u64 *pos, u64 gva, u64 size,
+		      u64 *lost)
 {
-	struct kxen_console_read req;
 	char chunk[256];
+	u64 copied = 0;
 
-	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
-		return -XEN_EFAULT;
-	req.copied = 0;
-	req.lost = 0;
-	while (req.copied < req.size) {
-		u64 want = req.size - req.copied;
-		size_t n = kxen_console_read(hv_console, &req.pos, chunk,
+	while (copied < size) {
+		u64 want = size - copied;
+		size_t n = kxen_console_read(hv_console, pos, chunk,
 					     want < sizeof(chunk) ? want : sizeof(chunk),
-					     &req.lost);
+					     lost);
 
 		if (!n)
 			break;
-		if (copy_to_guest(cpu, req.buf + req.copied, chunk, n))
+		if (copy_to_guest(cpu, gva + copied, chunk, n))
 			return -XEN_EFAULT;
-		req.copied += n;
+		copied += n;
 	}
+	return copied;
+}
+
+static long console_read(struct hv_cpu *cpu, u64 arg)
+{
+	struct kxen_console_read req;
+	long copied;
+
+	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
+		return -XEN_EFAULT;
+	req.lost = 0;
+	copied = console_to_guest(cpu, &req.pos, req.buf, req.size, &req.lost);
+	if (copied < 0)
+		return copied;
+	req.copied = copied;
 	return copy_to_guest(cpu, arg, &req, sizeof(req)) ? -XEN_EFAULT : 0;
 }
 

@@ -6,20 +6,12 @@
 #include <hv/domain.h>
 #include <hv/hv.h>
 #include <hv/string.h>
-#define __XEN_TOOLS__ 1
+#include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
 
 struct hv_spinlock domain_lock;
 static struct domain domains[MAX_DOMAINS];
-
-static u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (u64)hi << 32 | lo;
-}
 
 void domain_init_dom0(u32 nr_vcpus, u64 tot_pages)
 {

@@ -8,7 +8,6 @@
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/string.h>
-#define __XEN_TOOLS__ 1
 #include <hv/xen.h>
 #include <xen/domctl.h>
 
@@ -49,12 +48,13 @@ static long unpausedomain(struct domain *d)
 
 static long domctl_locked(struct xen_domctl *op, bool *copyback)
 {
-	struct domain *d = domain_find(op->domain);
+	struct domain *d;
 
 	if (op->cmd == XEN_DOMCTL_getdomaininfo) {
 		*copyback = true;
 		return getdomaininfo(op);
 	}
+	d = domain_find(op->domain);
 	if (!d)
 		return -XEN_ESRCH;
 	switch (op->cmd) {

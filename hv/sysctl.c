@@ -8,7 +8,6 @@
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/x86.h>
-#define __XEN_TOOLS__ 1
 #include <hv/xen.h>
 #include <xen/sysctl.h>
 #include <xen/domctl.h>
@@ -33,25 +32,16 @@ static long readconsole(struct hv_cpu *cpu, struct xen_sysctl_readconsole *rc)
 	u64 head = __atomic_load_n(&hv_console->head, __ATOMIC_ACQUIRE);
 	u64 oldest = head > hv_console->size ? head - hv_console->size : 0;
 	u64 pos, lost = 0;
-	u32 copied = 0;
-	char chunk[256];
+	long copied;
 
 	if (oldest < console_cleared)
 		oldest = console_cleared;
 	pos = rc->incremental ? console_position(rc->index, head, oldest) :
 				oldest;
-	while (copied < rc->count) {
-		u32 want = rc->count - copied;
-		size_t n = kxen_console_read(hv_console, &pos, chunk,
-					     want < sizeof(chunk) ? want :
-					     sizeof(chunk), &lost);
-
-		if (!n)
-			break;
-		if (copy_to_guest(cpu, (u64)rc->buffer.p + copied, chunk, n))
-			return -XEN_EFAULT;
-		copied += n;
-	}
+	copied = console_to_guest(cpu, &pos, (u64)rc->buffer.p, rc->count,
+				  &lost);
+	if (copied < 0)
+		return copied;
 	if (rc->clear)
 		console_cleared = pos;
 	rc->count = copied;

@@ -64,6 +64,13 @@ long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_sysctl(struct hv_cpu *cpu, u64 arg);
 long do_domctl(struct hv_cpu *cpu, u64 arg);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
+/*
+ * Copies the hypervisor's log from *POS on to the guest's GVA, at most
+ * SIZE bytes, advancing *POS and adding what was overwritten unread to
+ * *LOST. Returns the bytes copied, or -XEN_EFAULT.
+ */
+long console_to_guest(struct hv_cpu *cpu, u64 *pos, u64 gva, u64 size,
+		      u64 *lost);
 /* The hypercall page the guest asked for with a write to MSR 0x40000000. */
 #define MSR_HYPERCALL_PAGE	0x40000000
 int hypercall_page_write(struct hv_cpu *cpu, u64 val);

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+/* The hypervisor implements the tools' interfaces (domctl, sysctl). */
+#define __XEN_TOOLS__ 1
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/features.h>
