@@ -34,15 +34,16 @@ userspace/kxen: userspace/kxen.c
 
 # Helpers the lab selftests run in dom0 (same Debian, so host-built).
 SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
-	build/selftests/xen/sysctl build/selftests/xen/domctl
+	build/selftests/xen/sysctl build/selftests/xen/domctl \
+	build/selftests/xen/domains
 
 selftests: $(SELFTEST_PROGS)
 
 # Debian's Xen libraries, as the toolstack links them.
-build/selftests/xen/privcmd build/selftests/xen/sysctl build/selftests/xen/domctl: \
+$(filter build/selftests/xen/%,$(SELFTEST_PROGS)): \
 	LDLIBS_XEN := -lxenctrl -lxencall
 
-build/selftests/%: selftests/%.c selftests/lib/ktap.h selftests/lib/file_scan.h
+build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iselftests/lib -o $@ $< $(LDLIBS_XEN)
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The domctl hypercall: the toolstack's control of one domain, with Xen
- * 4.17's interface version, lookup rules and errors. Only dom0 calls it.
- * What exists so far is what a domain table with dom0 alone supports.
+ * 4.17's interface version, lookup rules and errors. Only dom0 calls it,
+ * so "the caller's own domain", which Xen protects from some commands,
+ * is dom0.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
@@ -26,6 +28,72 @@ static long getdomaininfo(struct xen_domctl *op)
 		return -XEN_ESRCH;
 	domain_info(d, &op->u.getdomaininfo);
 	op->domain = d->id;
+	return 0;
+}
+
+/*
+ * The domain id asked for, or as Xen 4.17 picks one: the first free id
+ * after the last one picked, wrapping round below DOMID_FIRST_RESERVED.
+ */
+static long createdomain(struct xen_domctl *op)
+{
+	static u16 rover;
+	u16 id = op->domain;
+	struct domain *d;
+	long ret;
+
+	if (id > 0 && id < DOMID_FIRST_RESERVED) {
+		if (domain_find(id))
+			return -XEN_EEXIST;
+	} else {
+		/* Free slots are fewer than free ids: the search ends. */
+		if (domain_count() == MAX_DOMAINS)
+			return -XEN_ENOMEM;
+		id = rover;
+		do
+			id = id + 1u < DOMID_FIRST_RESERVED ? id + 1 : 1;
+		while (domain_find(id));
+		rover = id;
+	}
+	ret = domain_create(id, &op->u.createdomain, &d);
+	if (!ret)
+		hv_printk("d%u: created, %u vCPUs\n", id, d->max_vcpus);
+	op->domain = id;
+	return ret;
+}
+
+/* max_vcpus only confirms createdomain's count, as in Xen 4.17. */
+static long max_vcpus(struct domain *d, u32 max)
+{
+	if (d->id == 0 || max != d->max_vcpus)
+		return -XEN_EINVAL;
+	return domain_make_vcpus(d, max);
+}
+
+static long getvcpuinfo(struct domain *d,
+			struct xen_domctl_getvcpuinfo *info)
+{
+	struct vcpu *v;
+
+	if (info->vcpu >= d->max_vcpus)
+		return -XEN_EINVAL;
+	v = d->vcpu[info->vcpu];
+	if (!v)
+		return -XEN_ESRCH;
+	info->online = !v->down;
+	info->blocked = v->blocked;
+	info->running = v->running;
+	info->cpu_time = vcpu_run_ns(v);
+	info->cpu = v->processor;
+	return 0;
+}
+
+static long destroydomain(struct domain *d)
+{
+	if (d->id == 0)
+		return -XEN_EINVAL;
+	hv_printk("d%u: destroyed\n", d->id);
+	domain_destroy(d);
 	return 0;
 }
 
@@ -50,14 +118,25 @@ static long domctl_locked(struct xen_domctl *op, bool *copyback)
 {
 	struct domain *d;
 
-	if (op->cmd == XEN_DOMCTL_getdomaininfo) {
+	switch (op->cmd) {
+	case XEN_DOMCTL_getdomaininfo:
 		*copyback = true;
 		return getdomaininfo(op);
+	case XEN_DOMCTL_createdomain:
+		*copyback = true;
+		return createdomain(op);
 	}
 	d = domain_find(op->domain);
 	if (!d)
 		return -XEN_ESRCH;
 	switch (op->cmd) {
+	case XEN_DOMCTL_destroydomain:
+		return destroydomain(d);
+	case XEN_DOMCTL_max_vcpus:
+		return max_vcpus(d, op->u.max_vcpus.max);
+	case XEN_DOMCTL_getvcpuinfo:
+		*copyback = true;
+		return getvcpuinfo(d, &op->u.getvcpuinfo);
 	case XEN_DOMCTL_pausedomain:
 		return pausedomain(d);
 	case XEN_DOMCTL_unpausedomain:

@@ -172,6 +172,67 @@ static long getdomaininfolist(struct hv_cpu *cpu,
 	return ret;
 }
 
+/*
+ * A CPU set as Xen hands it out: one bit a CPU id, as many bytes as the
+ * caller's nr_bits needs, zeros past the ids there are. kxen refuses a
+ * map over a page (32768 CPUs), so that a huge count cannot keep a CPU in
+ * the hypervisor for long.
+ */
+static long cpumap_to_guest(struct hv_cpu *cpu, struct xenctl_bitmap *map,
+			    bool online_cpus)
+{
+	u8 bytes[KXEN_MAX_CPUS / 8] = { 0 }, zero[64] = { 0 };
+	u32 i, want = (map->nr_bits + 7) / 8;
+	u32 have = (hv_machine.nr_cpu_ids + 7) / 8;
+	u64 buf = (u64)map->bitmap.p;
+
+	if (want > PAGE_SIZE)
+		return -XEN_EINVAL;
+	for (i = 0; online_cpus && i < hv_machine.nr_cpu_ids; i++)
+		if (hv_machine.cpu_core[i] != KXEN_NO_TOPOLOGY)
+			bytes[i / 8] |= 1 << (i % 8);
+	if (have > want)
+		have = want;
+	if (copy_to_guest(cpu, buf, bytes, have))
+		return -XEN_EFAULT;
+	for (i = have; i < want; i += sizeof(zero))
+		if (copy_to_guest(cpu, buf + i, zero,
+				  want - i < sizeof(zero) ? want - i :
+							    sizeof(zero)))
+			return -XEN_EFAULT;
+	return 0;
+}
+
+/*
+ * One pool, 0, of every online CPU, with the NULL scheduler, as Linux
+ * schedules guest vCPUs; it cannot be split, so the ops that make,
+ * change or remove pools are not supported.
+ */
+static long cpupool_op(struct hv_cpu *cpu, struct xen_sysctl_cpupool_op *op)
+{
+	switch (op->op) {
+	case XEN_SYSCTL_CPUPOOL_OP_INFO:
+		if (op->cpupool_id > 0)
+			return -XEN_ENOENT;
+		op->cpupool_id = 0;
+		op->sched_id = XEN_SCHEDULER_NULL;
+		spin_lock(&domain_lock);
+		op->n_dom = domain_count();
+		spin_unlock(&domain_lock);
+		return cpumap_to_guest(cpu, &op->cpumap, true);
+	case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+		return cpumap_to_guest(cpu, &op->cpumap, false);
+	case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+	case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+	case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+	case XEN_SYSCTL_CPUPOOL_OP_RMCPU:
+	case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN:
+		return -XEN_EOPNOTSUPP;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
 long do_sysctl(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_sysctl op;
@@ -197,6 +258,9 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 		break;
 	case XEN_SYSCTL_getdomaininfolist:
 		ret = getdomaininfolist(cpu, &op.u.getdomaininfolist);
+		break;
+	case XEN_SYSCTL_cpupool_op:
+		ret = cpupool_op(cpu, &op.u.cpupool_op);
 		break;
 	case XEN_SYSCTL_sched_id:
 		/* Linux schedules guest vCPUs: Xen's own scheduler is NULL. */

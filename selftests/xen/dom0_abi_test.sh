@@ -4,16 +4,19 @@
 # and libxenctrl, with kxen loaded: each helper in build/selftests/xen/
 # reports its checks as a nested KTAP test (privcmd: the devices and
 # their ioctls; sysctl: physinfo, topology, sched_id, readconsole and
-# errors; domctl: dom0's record in the domain list, and domctl's rules).
-# After unloading, the devices and /proc/xen are gone.
+# errors; domctl: dom0's record in the domain list, and domctl's rules;
+# domains: guest domains' lifecycle and the configurations refused).
+# Unloading with a guest domain in place tears it down: after a reload
+# dom0 is alone again. After unloading, the devices and /proc/xen are
+# gone.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-helpers="privcmd sysctl domctl"
+helpers="privcmd sysctl domctl domains"
 
-ktap_header $((4 + $(wc -w <<<"$helpers")))
+ktap_header $((8 + $(wc -w <<<"$helpers")))
 kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
@@ -27,6 +30,12 @@ for helper in $helpers; do
 		ktap_not_ok "$helper"
 	fi
 done
+ktap_expect "a guest domain is left in place" \
+	"$top/build/selftests/xen/domains" --leave-domain
+ktap_expect "rmmod kxen with a guest domain" rmmod kxen
+kxen_load_or_bail
+ktap_expect "after a reload dom0 is alone (domctl passes again)" \
+	"$top/build/selftests/xen/domctl"
 ktap_expect "rmmod kxen" rmmod kxen
 ktap_expect "the devices and /proc/xen go with it" \
 	test ! -e /dev/xen/privcmd -a ! -e /dev/xen/hypercall -a ! -e /proc/xen

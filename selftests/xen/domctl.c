@@ -35,7 +35,9 @@ static void test_dom0_record(xc_interface *xch)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	int n = xc_domain_getinfolist(xch, 0, 4, list);
-	uint32_t want = XEN_DOMINF_hvm_guest | XEN_DOMINF_hap | XEN_DOMINF_running;
+	/* As in Xen, an unset shutdown code (~0) shows in the flags. */
+	uint32_t want = XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+			XEN_DOMINF_running | ~0u << XEN_DOMINF_shutdownshift;
 
 	xc_physinfo(xch, &pi);
 	file_scan("/sys/module/kxen/parameters/pool_mb", "%llu", &pool_mb);
@@ -45,8 +47,9 @@ static void test_dom0_record(xc_interface *xch)
 			 list[0].nr_online_vcpus == cpus &&
 			 list[0].max_vcpu_id == cpus - 1 &&
 			 list[0].cpupool == 0,
-			 "dom0: HVM with HAP, running, one vCPU per CPU (flags %#x)",
-			 list[0].flags);
+			 "dom0: HVM with HAP, running, one vCPU per CPU (flags %#x, %u vCPUs, last %u, pool %u)",
+			 list[0].flags, list[0].nr_online_vcpus,
+			 list[0].max_vcpu_id, list[0].cpupool);
 	ktap_test_result(list[0].tot_pages == pi.total_pages - pool_mb * 256 &&
 			 list[0].max_pages == list[0].tot_pages,
 			 "dom0: all RAM but the pool (%llu pages)",

@@ -16,6 +16,7 @@
 #include <xencall.h>
 #include <xenctrl.h>
 #include <xen/sys/privcmd.h>
+#include "fails_with.h"
 #include "ktap.h"
 
 #define KXEN_HYPERCALL		0x6b78	/* kxen's own: include/kxen/hv_abi.h */
@@ -28,16 +29,6 @@ static long raw_hypercall(int fd, unsigned long op, unsigned long a0,
 	privcmd_hypercall_t call = { .op = op, .arg = { a0, a1 } };
 
 	return ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
-}
-
-/* True when the call failed with errno WANT. */
-static bool fails_with(long ret, int want)
-{
-	if (ret == -1 && errno == want)
-		return true;
-	ktap_diag("returned %ld, errno %d (%s); want errno %d", ret, errno,
-		  strerror(errno), want);
-	return false;
 }
 
 static bool self_maps(const char *what)

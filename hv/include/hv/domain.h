@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Domains as Xen's toolstack sees them. For now only dom0 exists: the
- * Linux kxen took over, with one vCPU per CPU and all RAM but the pool.
+ * Domains and their vCPUs as Xen's toolstack sees them. Dom0 is the
+ * Linux kxen took over, with one vCPU per online CPU, always running;
+ * guests are made by XEN_DOMCTL_createdomain and start paused with no
+ * vCPUs until XEN_DOMCTL_max_vcpus. A domain's own structures come from
+ * the hypervisor pool, so its creation shows in physinfo's free memory.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -10,27 +13,70 @@
 #include <kxen/types.h>
 
 #define MAX_DOMAINS	64
+/* Xen's HVM_MAX_VCPUS: what a PVH or HVM guest may ask for. */
+#define DOMAIN_MAX_VCPUS	128
+
+struct domain;
+
+struct vcpu {
+	struct domain *domain;
+	u32 id;
+	u32 processor;		/* the CPU it runs or last ran on */
+	bool down;		/* Xen's _VPF_down: not brought up */
+	bool blocked;		/* waiting for an event */
+	bool running;		/* on a CPU now, since run_start_tsc */
+	u64 run_start_tsc;
+	u64 run_ns;		/* running time of earlier runs */
+};
 
 struct domain {
 	bool in_use;
 	u16 id;
+	u32 cdf;			/* XEN_DOMCTL_CDF_* it was made with */
+	u32 emulation_flags;		/* XEN_X86_EMU_* */
 	u8 handle[16];			/* xen_domain_handle_t */
-	u32 nr_vcpus;
+	u32 max_vcpus;
+	struct vcpu **vcpu;		/* max_vcpus slots, NULL until made */
 	u32 controller_pauses;		/* XEN_DOMCTL_pausedomain's */
+	u32 shutdown_code;
+	/* Limits for event channels and grant tables, checked as Xen's. */
+	u32 max_evtchn_port;
+	u32 max_grant_frames;
+	u32 max_maptrack_frames;
+	u32 max_grant_version;
 	u64 tot_pages;
 	u64 max_pages;
-	u64 start_tsc;			/* when its vCPUs began to run */
 };
 
 /* Held by every domctl and by the sysctls that list domains. */
 extern struct hv_spinlock domain_lock;
 
-void domain_init_dom0(u32 nr_vcpus, u64 tot_pages);
-/* Under domain_lock: domain ID, or NULL. */
+/*
+ * Dom0, with a running vCPU on each online CPU (CPU_ONLINE[cpu]) and
+ * TOT_PAGES of RAM. Returns 0 or -XEN_ENOMEM.
+ */
+int domain_init_dom0(const bool *cpu_online, u32 nr_cpu_ids, u64 tot_pages);
+
+/*
+ * The rest are called under domain_lock.
+ *
+ * Create domain ID from a struct xen_domctl_createdomain (as void: Xen's
+ * tools header), checked as Xen 4.17 checks it; the new domain is paused
+ * and has no vCPUs. 0 and *OUT, or a negative Xen errno.
+ */
+long domain_create(u16 id, void *config, struct domain **out);
+/* Frees the domain and its vCPUs. Never dom0. */
+void domain_destroy(struct domain *d);
+/* Makes vCPUs 0..MAX-1 that do not exist yet, down. 0 or -XEN_ENOMEM. */
+long domain_make_vcpus(struct domain *d, u32 max);
+/* Domain ID, or NULL. */
 struct domain *domain_find(u16 id);
-/* Under domain_lock: the domain with the lowest id >= ID, or NULL. */
+/* The domain with the lowest id >= ID, or NULL. */
 struct domain *domain_next(u16 id);
+unsigned int domain_count(void);
 /* Fills a struct xen_domctl_getdomaininfo (as void: Xen's tools header). */
 void domain_info(const struct domain *d, void *info);
+/* Nanoseconds V has been running, its current run included. */
+u64 vcpu_run_ns(const struct vcpu *v);
 
 #endif /* HV_DOMAIN_H */

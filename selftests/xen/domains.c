@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest domains through Debian's libxenctrl, with kxen loaded: creating
+ * a PVH domain as libxl does, what its record and vCPUs say, pausing,
+ * Xen 4.17's id rules, the configurations kxen refuses and with which
+ * errno, the CPU pool, many lifecycles, a full domain table, and that
+ * free memory comes back. With --leave-domain it only creates a domain
+ * and exits, so that a script can unload kxen with a domain in place.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <xenctrl.h>
+#include "fails_with.h"
+#include "ktap.h"
+
+#define PVH_FLAGS	(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
+/* Xen's getdomaininfo puts an unset shutdown code (~0) in the flags. */
+#define NO_SHUTDOWN	(~0u << XEN_DOMINF_shutdownshift)
+#define MAX_DOMAINS	64	/* kxen's table, dom0 included */
+#define LIFECYCLES	100
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What libxl asks for a PVH guest with NVCPUS. */
+static struct xen_domctl_createdomain pvh_config(unsigned int nvcpus)
+{
+	return (struct xen_domctl_createdomain){
+		.flags = PVH_FLAGS,
+		.max_vcpus = nvcpus,
+		.max_evtchn_port = 1023,
+		.max_grant_frames = -1,
+		.max_maptrack_frames = -1,
+		.grant_opts = XEN_DOMCTL_GRANT_version(1),
+		.arch.emulation_flags = XEN_X86_EMU_LAPIC,
+	};
+}
+
+static unsigned long free_pages(xc_interface *xch)
+{
+	xc_physinfo_t pi = { 0 };
+
+	return xc_physinfo(xch, &pi) ? 0 : pi.free_pages;
+}
+
+static int domain_count(xc_interface *xch)
+{
+	xc_domaininfo_t list[MAX_DOMAINS + 1];
+
+	return xc_domain_getinfolist(xch, 0, MAX_DOMAINS + 1, list);
+}
+
+static bool record_is(xc_interface *xch, uint32_t domid, uint32_t flags,
+		      uint32_t online, uint32_t max_vcpu_id)
+{
+	xc_domaininfo_t info;
+
+	if (xc_domain_getinfolist(xch, domid, 1, &info) != 1 ||
+	    info.domain != domid)
+		return false;
+	if (info.flags == flags && info.nr_online_vcpus == online &&
+	    info.max_vcpu_id == max_vcpu_id && info.tot_pages == 0 &&
+	    info.arch_config.emulation_flags == XEN_X86_EMU_LAPIC)
+		return true;
+	ktap_diag("d%u: flags %#x online %u max_vcpu_id %#x, want %#x %u %#x",
+		  domid, info.flags, info.nr_online_vcpus, info.max_vcpu_id,
+		  flags, online, max_vcpu_id);
+	return false;
+}
+
+static void test_pvh_domain(xc_interface *xch)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(2);
+	unsigned long before = free_pages(xch);
+	uint32_t domid = 0, first = 0, second = 0, taken, base = NO_SHUTDOWN | XEN_DOMINF_hvm_guest |
+					 XEN_DOMINF_hap;
+	xc_domaininfo_t info;
+	xc_vcpuinfo_t vcpu;
+	bool ok;
+
+	memset(cfg.handle, 0x5a, sizeof(cfg.handle));
+	ok = !xc_domain_create(xch, &domid, &cfg) && domid > 0 &&
+	     domid < DOMID_FIRST_RESERVED;
+	ktap_test_result(ok, "createdomain: a PVH domain gets a free id (%u)",
+			 domid);
+	if (!ok)
+		return;
+	ok = xc_domain_getinfolist(xch, domid, 1, &info) == 1 &&
+	     info.handle[0] == 0x5a && info.handle[15] == 0x5a;
+	ktap_test_result(record_is(xch, domid, base | XEN_DOMINF_paused, 0,
+				   XEN_INVALID_MAX_VCPU_ID) && ok,
+			 "the new domain is paused, with no vCPUs yet, its handle as given");
+	ktap_test_result(free_pages(xch) < before,
+			 "its structures come from the hypervisor pool");
+	ktap_test_result(fails_with(xc_vcpu_getinfo(xch, domid, 0, &vcpu),
+				    ESRCH) &&
+			 fails_with(xc_vcpu_getinfo(xch, domid, 2, &vcpu),
+				    EINVAL),
+			 "getvcpuinfo: a vCPU not made yet is ESRCH, one past max_vcpus EINVAL");
+	ktap_test_result(fails_with(xc_domain_max_vcpus(xch, domid, 3),
+				    EINVAL) &&
+			 fails_with(xc_domain_max_vcpus(xch, 0, 1), EINVAL),
+			 "max_vcpus: another count than createdomain's, or on dom0, is EINVAL");
+	ok = !xc_domain_max_vcpus(xch, domid, 2) &&
+	     !xc_vcpu_getinfo(xch, domid, 1, &vcpu) && !vcpu.online &&
+	     !vcpu.running && vcpu.cpu_time == 0;
+	ktap_test_result(ok && record_is(xch, domid, base | XEN_DOMINF_paused,
+					 0, 1),
+			 "max_vcpus makes the vCPUs, down until brought up");
+	ok = !xc_domain_unpause(xch, domid) &&
+	     record_is(xch, domid, base, 0, 1) &&
+	     fails_with(xc_domain_unpause(xch, domid), EINVAL) &&
+	     !xc_domain_pause(xch, domid) &&
+	     record_is(xch, domid, base | XEN_DOMINF_paused, 0, 1);
+	ktap_test_result(ok, "unpause clears paused, a second unpause is EINVAL, pause sets it");
+
+	taken = domid;
+	ktap_test_result(fails_with(xc_domain_create(xch, &taken, &cfg),
+				    EEXIST),
+			 "createdomain: a taken id is EEXIST");
+	taken = 4242;
+	ok = !xc_domain_create(xch, &taken, &cfg) && taken == 4242;
+	ktap_test_result(ok, "createdomain: a free id asked for is given");
+	ok = !xc_domain_destroy(xch, taken) &&
+	     fails_with(xc_domain_destroy(xch, taken), ESRCH) &&
+	     !xc_domain_destroy(xch, domid) &&
+	     fails_with(xc_domain_pause(xch, domid), ESRCH);
+	ktap_test_result(ok, "destroydomain removes a domain; it is then ESRCH");
+	ktap_test_result(fails_with(xc_domain_destroy(xch, 0), EINVAL),
+			 "destroydomain: dom0 cannot destroy itself (EINVAL)");
+	ktap_test_result(free_pages(xch) == before && domain_count(xch) == 1,
+			 "free memory and the domain list are as before");
+
+	ok = !xc_domain_create(xch, &first, &cfg) && first == domid + 1 &&
+	     !xc_domain_destroy(xch, first) &&
+	     !xc_domain_create(xch, &second, &cfg) && second == domid + 2 &&
+	     !xc_domain_destroy(xch, second);
+	ktap_test_result(ok, "ids are not reused at once: each one picked follows the last picked (%u, %u after %u)",
+			 first, second, domid);
+}
+
+/* Each configuration kxen refuses, as Xen 4.17 does or (*) for kxen. */
+static void test_refusals(xc_interface *xch)
+{
+	static const struct {
+		const char *what;
+		uint32_t flags, emulation, grant_opts, vcpus, cpupool;
+		int32_t grant_frames;
+		int err;
+	} bad[] = {
+		{ "a PV domain (*)", 0, 0, 1, 1, 0, -1, EINVAL },
+		{ "HAP without HVM", XEN_DOMCTL_CDF_hap, 0, 1, 1, 0, -1, EINVAL },
+		{ "HVM without HAP (*)", XEN_DOMCTL_CDF_hvm, XEN_X86_EMU_LAPIC,
+		  1, 1, 0, -1, EINVAL },
+		{ "an unknown flag", PVH_FLAGS | 1u << 8, XEN_X86_EMU_LAPIC,
+		  1, 1, 0, -1, EINVAL },
+		{ "an IOMMU", PVH_FLAGS | XEN_DOMCTL_CDF_iommu,
+		  XEN_X86_EMU_LAPIC, 1, 1, 0, -1, EINVAL },
+		{ "no vCPU", PVH_FLAGS, XEN_X86_EMU_LAPIC, 1, 0, 0, -1, EINVAL },
+		{ "129 vCPUs", PVH_FLAGS, XEN_X86_EMU_LAPIC, 1, 129, 0, -1,
+		  EINVAL },
+		{ "an unknown emulator", PVH_FLAGS, XEN_X86_EMU_LAPIC | 1u << 11,
+		  1, 1, 0, -1, EINVAL },
+		{ "HVM's emulators (*, for now)", PVH_FLAGS,
+		  XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI, 1, 1, 0, -1, EOPNOTSUPP },
+		{ "no LAPIC", PVH_FLAGS, 0, 1, 1, 0, -1, EOPNOTSUPP },
+		{ "grant table version 0", PVH_FLAGS, XEN_X86_EMU_LAPIC, 0, 1,
+		  0, -1, EINVAL },
+		{ "grant table version 3", PVH_FLAGS, XEN_X86_EMU_LAPIC, 3, 1,
+		  0, -1, EINVAL },
+		{ "65 grant frames", PVH_FLAGS, XEN_X86_EMU_LAPIC, 1, 1, 0, 65,
+		  EINVAL },
+		{ "CPU pool 1", PVH_FLAGS, XEN_X86_EMU_LAPIC, 1, 1, 1, -1,
+		  ESRCH },
+	};
+	unsigned long before = free_pages(xch);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct xen_domctl_createdomain cfg = pvh_config(bad[i].vcpus);
+		uint32_t domid = 0;
+
+		cfg.flags = bad[i].flags;
+		cfg.arch.emulation_flags = bad[i].emulation;
+		cfg.grant_opts = bad[i].grant_opts;
+		cfg.cpupool_id = bad[i].cpupool;
+		cfg.max_grant_frames = bad[i].grant_frames;
+		ktap_test_result(fails_with(xc_domain_create(xch, &domid, &cfg),
+					    bad[i].err),
+				 "createdomain refuses %s (%s)", bad[i].what,
+				 strerror(bad[i].err));
+	}
+	ktap_test_result(domain_count(xch) == 1 && free_pages(xch) == before,
+			 "refused domains leave nothing behind");
+}
+
+static void test_cpupool(xc_interface *xch)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct xen_domctl_createdomain cfg = pvh_config(1);
+	xc_cpupoolinfo_t *pool;
+	uint32_t domid = 0;
+	int bits = 0, i, size = xc_get_cpumap_size(xch);
+	bool ok;
+
+	ok = !xc_domain_create(xch, &domid, &cfg);
+	pool = xc_cpupool_getinfo(xch, 0);
+	for (i = 0; pool && i < size * 8; i++)
+		bits += !!(pool->cpumap[i / 8] & 1 << (i % 8));
+	ktap_test_result(ok && pool && pool->cpupool_id == 0 &&
+			 pool->sched_id == XEN_SCHEDULER_NULL &&
+			 pool->n_dom == 2 && bits == cpus &&
+			 (pool->cpumap[0] & 1),
+			 "cpupool info: pool 0, NULL scheduler, dom0 and the guest, every online CPU (%d of %ld)",
+			 bits, cpus);
+	if (pool)
+		xc_cpupool_infofree(xch, pool);
+	pool = xc_cpupool_getinfo(xch, 1);
+	ktap_test_result(!pool && errno == ENOENT,
+			 "cpupool info: there is no pool after 0 (ENOENT)");
+	if (pool)
+		xc_cpupool_infofree(xch, pool);
+	if (ok)
+		xc_domain_destroy(xch, domid);
+}
+
+static void test_lifecycles(xc_interface *xch)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(4);
+	unsigned long before = free_pages(xch);
+	uint32_t ids[MAX_DOMAINS];
+	int i, made = 0, done = 0;
+
+	for (i = 0; i < LIFECYCLES; i++) {
+		uint32_t domid = 0;
+
+		done += !xc_domain_create(xch, &domid, &cfg) &&
+			!xc_domain_max_vcpus(xch, domid, 4) &&
+			!xc_domain_unpause(xch, domid) &&
+			!xc_domain_pause(xch, domid) &&
+			!xc_domain_destroy(xch, domid);
+	}
+	ktap_test_result(done == LIFECYCLES,
+			 "%d create/max_vcpus/unpause/pause/destroy cycles (%d passed)",
+			 LIFECYCLES, done);
+	ktap_test_result(free_pages(xch) == before && domain_count(xch) == 1,
+			 "after them, free memory and the domain list are as before");
+
+	for (made = 0; made < MAX_DOMAINS; made++) {
+		ids[made] = 0;
+		if (xc_domain_create(xch, &ids[made], &cfg))
+			break;
+	}
+	ktap_test_result(made == MAX_DOMAINS - 1 && errno == ENOMEM &&
+			 domain_count(xch) == MAX_DOMAINS,
+			 "%d domains fit beside dom0, the next is ENOMEM (%d made)",
+			 MAX_DOMAINS - 1, made);
+	for (i = 0, done = 0; i < made; i++)
+		done += !xc_domain_destroy(xch, ids[i]);
+	ktap_test_result(done == made && free_pages(xch) == before &&
+			 domain_count(xch) == 1,
+			 "destroying them all gives back their memory");
+}
+
+int main(int argc, char **argv)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	struct xen_domctl_createdomain cfg = pvh_config(1);
+	uint32_t domid = 0;
+
+	if (argc == 2 && !strcmp(argv[1], "--leave-domain"))
+		return !xch || xc_domain_create(xch, &domid, &cfg);
+	ktap_print_header(34);
+	if (!xch) {
+		ktap_test_result(0, "libxenctrl opens");
+		return ktap_finished();
+	}
+	test_pvh_domain(xch);
+	test_refusals(xch);
+	test_cpupool(xch);
+	test_lifecycles(xch);
+	xc_interface_close(xch);
+	return ktap_finished();
+}
