@@ -8,7 +8,6 @@
 
 #define ENTRIES		512
 #define LEVEL_SHIFT(l)	(PAGE_SHIFT + 9 * ((l) - 1))
-#define LEVEL_SIZE(l)	(1ull << LEVEL_SHIFT(l))
 #define INDEX(gpa, l)	(((gpa) >> LEVEL_SHIFT(l)) & (ENTRIES - 1))
 
 static u64 *table_of(const struct p2m *p2m, u64 entry)
@@ -82,11 +81,11 @@ static u64 *subtable(struct p2m *p2m, u64 *entry, unsigned int level)
 	if (!table)
 		return NULL;
 	if (fmt->present(*entry)) {
-		u64 hpa = *entry & fmt->addr_mask & ~(LEVEL_SIZE(level) - 1);
+		u64 hpa = *entry & fmt->addr_mask & ~(P2M_LEVEL_SIZE(level) - 1);
 		enum p2m_type type = fmt->leaf_type(*entry);
 
 		for (i = 0; i < ENTRIES; i++) {
-			table[i] = fmt->make_leaf(hpa + i * LEVEL_SIZE(level - 1),
+			table[i] = fmt->make_leaf(hpa + i * P2M_LEVEL_SIZE(level - 1),
 						  level - 1, type);
 			if (fmt->set_mem_type)
 				table[i] = fmt->set_mem_type(table[i],
@@ -100,7 +99,7 @@ static u64 *subtable(struct p2m *p2m, u64 *entry, unsigned int level)
 static int set_range(struct p2m *p2m, u64 *table, unsigned int level,
 		     u64 gpa, u64 hpa, u64 size, enum p2m_type type)
 {
-	u64 entry_size = LEVEL_SIZE(level);
+	u64 entry_size = P2M_LEVEL_SIZE(level);
 
 	while (size) {
 		u64 *entry = &table[INDEX(gpa, level)];
@@ -152,7 +151,7 @@ static int set_mem_type_range(struct p2m *p2m, u64 *table, unsigned int level,
 			      u64 gpa, u64 size, enum mem_type mt)
 {
 	const struct p2m_format *fmt = p2m->fmt;
-	u64 entry_size = LEVEL_SIZE(level);
+	u64 entry_size = P2M_LEVEL_SIZE(level);
 
 	while (size) {
 		u64 *entry = &table[INDEX(gpa, level)];
@@ -194,7 +193,10 @@ int p2m_set_mem_type(struct p2m *p2m, u64 gpa, u64 size, enum mem_type mt)
 	return set_mem_type_range(p2m, p2m->root, p2m->levels, gpa, size, mt);
 }
 
-/* The leaf that maps GPA, and its level; NULL where nothing does. */
+/*
+ * The leaf that maps GPA, and its level; NULL where nothing does, with
+ * the level of the empty entry (the root's beyond the reach).
+ */
 static const u64 *find_leaf(const struct p2m *p2m, u64 gpa,
 			    unsigned int *level)
 {
@@ -202,11 +204,13 @@ static const u64 *find_leaf(const struct p2m *p2m, u64 gpa,
 	const u64 *table = p2m->root;
 	unsigned int l;
 
+	*level = p2m->levels;
 	if (gpa >= p2m_reach(p2m))
 		return NULL;
 	for (l = p2m->levels; l >= 1; l--) {
 		const u64 *entry = &table[INDEX(gpa, l)];
 
+		*level = l;
 		if (!fmt->present(*entry))
 			return NULL;
 		if (l == 1 || fmt->is_leaf(*entry, l)) {
@@ -225,8 +229,8 @@ enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
 
 	if (!leaf)
 		return P2M_INVALID;
-	*hpa = (*leaf & p2m->fmt->addr_mask & ~(LEVEL_SIZE(*level) - 1)) +
-	       (gpa & (LEVEL_SIZE(*level) - 1));
+	*hpa = (*leaf & p2m->fmt->addr_mask & ~(P2M_LEVEL_SIZE(*level) - 1)) +
+	       (gpa & (P2M_LEVEL_SIZE(*level) - 1));
 	return p2m->fmt->leaf_type(*leaf);
 }
 

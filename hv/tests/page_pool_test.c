@@ -100,6 +100,37 @@ static void test_exhaustion(void)
 			 "zero pages is refused");
 }
 
+/*
+ * A pool of several bitmap words, mostly used: the allocator steps over
+ * full words but still finds a single free page, and a run that starts
+ * in one word and ends in the next.
+ */
+static void test_full_words(void)
+{
+	static const struct page_pool_chunk big[] = {
+		{ .pa = 0x100000000ull, .nr_pages = 100 },
+		{ .pa = 0x200000000ull, .nr_pages = 300 },
+	};
+	u8 *buf = aligned_alloc(PAGE_SIZE, 400 * PAGE_SIZE);
+	struct page_pool p;
+	u8 *taken[400];
+	int n = 0;
+	bool ok;
+
+	page_pool_init(&p, buf, big, 2);
+	while ((taken[n] = page_alloc(&p)))
+		n++;
+	page_free(&p, buf + 250 * PAGE_SIZE);
+	ok = page_alloc(&p) == buf + 250 * PAGE_SIZE;
+	pages_free(&p, buf + 190 * PAGE_SIZE, 3);	/* words 2 and 3 */
+	ok = ok && pages_alloc(&p, 3) == buf + 190 * PAGE_SIZE;
+	pages_free(&p, buf + 98 * PAGE_SIZE, 4);	/* across the chunks */
+	ok = ok && !pages_alloc(&p, 4) && p.nr_free == 4;
+	ktap_test_result(ok && n == 399,
+			 "full bitmap words are stepped over, free pages and runs in them still found");
+	free(buf);
+}
+
 static void test_too_small(void)
 {
 	static const struct page_pool_chunk one = { .pa = 0, .nr_pages = 1 };
@@ -111,13 +142,14 @@ static void test_too_small(void)
 
 int main(void)
 {
-	ktap_print_header(13);
+	ktap_print_header(14);
 	setup();
 	test_init();
 	test_translation();
 	test_alloc_zeroed();
 	test_contiguity();
 	test_exhaustion();
+	test_full_words();
 	test_too_small();
 	free(mem);
 	return ktap_finished();

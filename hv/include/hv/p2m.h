@@ -81,7 +81,15 @@ int p2m_set_mem_type(struct p2m *p2m, u64 gpa, u64 size, enum mem_type mt);
 /* GPA's memory type: -ENOENT if unmapped, -EOPNOTSUPP as above. */
 int p2m_mem_type(const struct p2m *p2m, u64 gpa);
 
-/* Where GPA goes: its type, and if mapped the machine address and level. */
+/* Bytes one entry at LEVEL covers. */
+#define P2M_LEVEL_SIZE(level)	(1ull << (PAGE_SHIFT + 9 * ((level) - 1)))
+
+/*
+ * Where GPA goes: its type, and if mapped the machine address; LEVEL is
+ * the mapping leaf's level or, unmapped, that of the empty entry, so
+ * that the whole aligned P2M_LEVEL_SIZE(*LEVEL) range around GPA is
+ * mapped by the one leaf, or is all a hole.
+ */
 enum p2m_type p2m_lookup(const struct p2m *p2m, u64 gpa, u64 *hpa,
 			 unsigned int *level);
 

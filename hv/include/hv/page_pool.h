@@ -5,7 +5,9 @@
  * The pool is one range of the hypervisor's address space, backed by
  * physically separate chunks (as dom0 could give them). Multi-page
  * allocations are physically contiguous, as VMCBs' permission maps need,
- * so they never straddle two chunks.
+ * so they never straddle two chunks. Dom0 donates 2 MiB chunks, 2 MiB
+ * aligned: an allocation of 512 pages is a whole chunk, so a guest gets
+ * it as one large page.
  */
 #ifndef HV_PAGE_POOL_H
 #define HV_PAGE_POOL_H
