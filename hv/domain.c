@@ -204,6 +204,12 @@ long domain_create(u16 id, void *config, struct domain **out)
 	d = slot_alloc(c->max_vcpus);
 	if (!d)
 		return -XEN_ENOMEM;
+	if (p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
+		     dom0_p2m.max_leaf_level, &hv_pool)) {
+		vcpus_free(d);
+		d->in_use = false;
+		return -XEN_ENOMEM;
+	}
 	d->id = id;
 	d->cdf = c->flags;
 	d->emulation_flags = c->arch.emulation_flags;
@@ -219,6 +225,8 @@ long domain_create(u16 id, void *config, struct domain **out)
 
 void domain_destroy(struct domain *d)
 {
+	domain_memory_release(d);
+	p2m_destroy(&d->p2m);
 	vcpus_free(d);
 	d->in_use = false;
 }

@@ -12,34 +12,58 @@
 
 #define HYPERCALL_STUB_SIZE	32
 
-void hypercall(struct hv_cpu *cpu)
+long hypercall_continue(struct hv_cpu *cpu, u64 arg0, u64 arg1)
+{
+	cpu->again_args[0] = arg0;
+	cpu->again_args[1] = arg1;
+	cpu->hypercall_again = true;
+	return 0;
+}
+
+long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
+{
+	switch (op) {
+	case __HYPERVISOR_xen_version:
+		return do_xen_version(cpu, a[0], a[1]);
+	case __HYPERVISOR_memory_op:
+		return do_memory_op(cpu, a[0], a[1]);
+	case __HYPERVISOR_multicall:
+		return do_multicall(cpu, a[0], a[1]);
+	case __HYPERVISOR_sysctl:
+		return do_sysctl(cpu, a[0]);
+	case __HYPERVISOR_domctl:
+		return do_domctl(cpu, a[0]);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+bool hypercall(struct hv_cpu *cpu)
 {
 	u64 *r = cpu->regs;
+	u64 args[5] = { r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10],
+			r[REG_R8] };
 	long ret;
 
 	/* As in Xen: a guest's user space makes no hypercalls. */
 	if (cpu->guest_cpl) {
 		r[REG_RAX] = -XEN_EPERM;
-		return;
+		return true;
 	}
-	switch (r[REG_RAX]) {
-	case __HYPERVISOR_xen_version:
-		ret = do_xen_version(cpu, r[REG_RDI], r[REG_RSI]);
-		break;
-	case __HYPERVISOR_sysctl:
-		ret = do_sysctl(cpu, r[REG_RDI]);
-		break;
-	case __HYPERVISOR_domctl:
-		ret = do_domctl(cpu, r[REG_RDI]);
-		break;
-	case KXEN_HYPERCALL:
-		ret = do_kxen_op(cpu, r[REG_RDI], r[REG_RSI], r[REG_RDX]);
-		break;
-	default:
-		ret = -XEN_ENOSYS;
-		break;
+	/* Outside hypercall_dispatch(): no multicall can reach it. */
+	if (r[REG_RAX] == KXEN_HYPERCALL)
+		ret = do_kxen_op(cpu, args[0], args[1], args[2]);
+	else
+		ret = hypercall_dispatch(cpu, r[REG_RAX], args);
+	if (cpu->hypercall_again) {
+		/* RAX still holds the hypercall's number. */
+		cpu->hypercall_again = false;
+		r[REG_RDI] = cpu->again_args[0];
+		r[REG_RSI] = cpu->again_args[1];
+		return false;
 	}
 	r[REG_RAX] = ret;
+	return true;
 }
 
 /*

@@ -5,18 +5,20 @@
 # reports its checks as a nested KTAP test (privcmd: the devices and
 # their ioctls; sysctl: physinfo, topology, sched_id, readconsole and
 # errors; domctl: dom0's record in the domain list, and domctl's rules;
-# domains: guest domains' lifecycle and the configurations refused).
+# domains: guest domains' lifecycle and the configurations refused;
+# memory: populating and giving back a guest's RAM).
 # Unloading with a guest domain in place tears it down: after a reload
-# dom0 is alone again. After unloading, the devices and /proc/xen are
-# gone.
+# dom0 is alone again. With memory for it (the lab's --memory 3072), the
+# memory helper runs again over a pool that can hold a 1 GiB extent.
+# After unloading, the devices and /proc/xen are gone.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-helpers="privcmd sysctl domctl domains"
+helpers="privcmd sysctl domctl domains memory"
 
-ktap_header $((8 + $(wc -w <<<"$helpers")))
+ktap_header $((9 + $(wc -w <<<"$helpers")))
 kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
@@ -37,6 +39,19 @@ kxen_load_or_bail
 ktap_expect "after a reload dom0 is alone (domctl passes again)" \
 	"$top/build/selftests/xen/domctl"
 ktap_expect "rmmod kxen" rmmod kxen
+mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+if [ "$mem_mb" -ge 2800 ]; then
+	kxen_load pool_mb=1100 &&
+		"$top/build/selftests/xen/memory" | sed 's/^/    /'
+	if [ "${PIPESTATUS[0]}" = 0 ]; then
+		ktap_ok "memory, with a 1100 MiB pool"
+	else
+		ktap_not_ok "memory, with a 1100 MiB pool"
+	fi
+	rmmod kxen
+else
+	ktap_skip "memory, with a 1100 MiB pool" "dom0 has $mem_mb MiB"
+fi
 ktap_expect "the devices and /proc/xen go with it" \
 	test ! -e /dev/xen/privcmd -a ! -e /dev/xen/hypercall -a ! -e /proc/xen
 kxen_no_kernel_trouble

@@ -65,6 +65,8 @@ struct hv_cpu {
 	bool leaving;		/* dom0 asked to leave hypervisor mode */
 	bool pending_nmi;	/* taken in host mode: dom0 gets it next */
 	bool pending_mc;
+	bool hypercall_again;	/* hypercall_continue() was called */
+	u64 again_args[2];	/* and with these first two arguments */
 	u8 guest_cpl;
 	u64 guest_cr3, guest_cr4;
 	struct p2m *guest_p2m;

@@ -9,6 +9,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <hv/p2m.h>
 #include <hv/spinlock.h>
 #include <kxen/types.h>
 
@@ -44,8 +45,11 @@ struct domain {
 	u32 max_grant_frames;
 	u32 max_maptrack_frames;
 	u32 max_grant_version;
-	u64 tot_pages;
+	u64 tot_pages;			/* RAM pages it has from the pool */
 	u64 max_pages;
+	/* Guest-physical memory; dom0 has dom0_p2m instead. */
+	struct p2m p2m;
+	u64 max_mapped_gfn;		/* the highest ever populated */
 };
 
 /* Held by every domctl and by the sysctls that list domains. */
@@ -65,8 +69,10 @@ int domain_init_dom0(const bool *cpu_online, u32 nr_cpu_ids, u64 tot_pages);
  * and has no vCPUs. 0 and *OUT, or a negative Xen errno.
  */
 long domain_create(u16 id, void *config, struct domain **out);
-/* Frees the domain and its vCPUs. Never dom0. */
+/* Frees the domain, its memory and its vCPUs. Never dom0. */
 void domain_destroy(struct domain *d);
+/* Unmaps and frees all of a guest's RAM (hv/memory.c). */
+void domain_memory_release(struct domain *d);
 /* Makes vCPUs 0..MAX-1 that do not exist yet, down. 0 or -XEN_ENOMEM. */
 long domain_make_vcpus(struct domain *d, u32 max);
 /* Domain ID, or NULL. */

@@ -58,11 +58,27 @@ u64 desc_host_idt_base(void);
 
 /* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
 void cpuid_emulate(struct hv_cpu *cpu);
-/* A hypercall from the guest on CPU; sets its RAX. */
-void hypercall(struct hv_cpu *cpu);
+/*
+ * A hypercall from the guest on CPU; sets its RAX. Returns false when
+ * the call is to be made again (hypercall_continue()): the vendor code
+ * then leaves RIP on the instruction instead of stepping over it.
+ */
+bool hypercall(struct hv_cpu *cpu);
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_sysctl(struct hv_cpu *cpu, u64 arg);
 long do_domctl(struct hv_cpu *cpu, u64 arg);
+long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg);
+long do_multicall(struct hv_cpu *cpu, u64 list, u64 nr_calls);
+/* Xen hypercall OP with arguments A[0..4]; never kxen's own. */
+long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a);
+/*
+ * Makes the guest issue the hypercall it is in again, with ARG0 and ARG1
+ * as its first two arguments: RIP stays on the instruction, so the CPU
+ * takes its interrupts before the call goes on (Xen's continuation for
+ * HVM guests). Returns what the call returns now, which the guest never
+ * sees.
+ */
+long hypercall_continue(struct hv_cpu *cpu, u64 arg0, u64 arg1);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
 /*
  * Copies the hypervisor's log from *POS on to the guest's GVA, at most

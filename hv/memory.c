@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The memory_op hypercall: a guest's RAM, with Xen 4.17's semantics.
+ * Guest pages come from the hypervisor pool, which dom0 cannot reach, and
+ * are mapped in the domain's own p2m. Dom0's memory is its own RAM, fixed
+ * at the handover: ops on it change nothing.
+ *
+ * populate_physmap and decrease_reservation return how many extents
+ * they did, and stop at the first one they cannot do, as in Xen. A call
+ * that has done enough work for one go asks to be made again from where
+ * it stopped (a continuation, with the extent index in the command's
+ * high bits as Xen encodes it), so the CPU takes its interrupts between.
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hv.h>
+#include <hv/printk.h>
+#include <hv/xen.h>
+#include <xen/memory.h>
+
+/* Xen's encoding of a continuation's start extent in the command. */
+#define MEMOP_EXTENT_SHIFT	6
+#define MEMOP_CMD_MASK		((1u << MEMOP_EXTENT_SHIFT) - 1)
+/* Xen's limit for the control domain: 1 GiB extents. */
+#define MAX_EXTENT_ORDER	18
+/* Pages allocated or freed before a call lets the CPU go. */
+#define PAGES_PER_GO		1024
+#define CHUNK_PAGES		512
+
+/* The end of the leaf or hole that holds GPA, capped at END. */
+static u64 piece_end(u64 gpa, unsigned int level, u64 end)
+{
+	u64 next = (gpa | (P2M_LEVEL_SIZE(level) - 1)) + 1;
+
+	return next < end && next ? next : end;
+}
+
+/* Whether nothing of [gpa, end) is mapped. */
+static bool range_empty(const struct p2m *p2m, u64 gpa, u64 end)
+{
+	unsigned int level;
+	u64 hpa;
+
+	for (; gpa < end; gpa = piece_end(gpa, level, end))
+		if (p2m_lookup(p2m, gpa, &hpa, &level) != P2M_INVALID)
+			return false;
+	return true;
+}
+
+/*
+ * Unmaps [gpa, end) of D and frees its RAM, leaf by leaf: each piece is
+ * unmapped before its pages go back to the pool. Stops at the first page
+ * that is not RAM when STOP_AT_HOLE, as Xen's decrease_reservation does.
+ * Returns 0, -XEN_ENOENT for that hole, or -XEN_ENOMEM when splitting a
+ * large leaf needs a table page the pool does not have. No guest runs
+ * yet; once one does, its CPUs' cached translations must be flushed
+ * between the unmapping and the freeing.
+ */
+static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
+{
+	unsigned int level;
+	u64 hpa, next, n;
+
+	for (; gpa < end; gpa = next) {
+		enum p2m_type type = p2m_lookup(&d->p2m, gpa, &hpa, &level);
+
+		next = piece_end(gpa, level, end);
+		if (type != P2M_RAM) {
+			if (stop_at_hole)
+				return -XEN_ENOENT;
+			continue;
+		}
+		if (p2m_set(&d->p2m, gpa, 0, next - gpa, P2M_INVALID))
+			return -XEN_ENOMEM;
+		n = (next - gpa) >> PAGE_SHIFT;
+		pages_free(&hv_pool, page_pool_va(&hv_pool, hpa), n);
+		d->tot_pages -= n;
+	}
+	return 0;
+}
+
+void domain_memory_release(struct domain *d)
+{
+	release(d, 0, p2m_reach(&d->p2m), false);
+}
+
+/*
+ * Backs [gpa, gpa + (PAGE_SIZE << order)) of D with zeroed pool pages,
+ * whole 2 MiB chunks where the range allows (the guest then gets large
+ * pages), single pages elsewhere. For a translated guest an extent need
+ * not be machine-contiguous, so a 1 GiB extent is 512 chunks.
+ */
+static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
+{
+	u64 end = gpa + (PAGE_SIZE << order), at, n;
+	void *pages;
+
+	if (end > (1ull << hv_machine.phys_addr_bits) ||
+	    end > p2m_reach(&d->p2m) || end <= gpa)
+		return -XEN_EINVAL;
+	if (d->tot_pages + (1ull << order) > d->max_pages)
+		return -XEN_ENOMEM;
+	/* Xen would drop the old pages; kxen refuses to overwrite RAM. */
+	if (!range_empty(&d->p2m, gpa, end))
+		return -XEN_EEXIST;
+	for (at = gpa; at < end; at += n << PAGE_SHIFT) {
+		n = 1;
+		pages = NULL;
+		if (!(at & (CHUNK_PAGES * PAGE_SIZE - 1)) &&
+		    end - at >= CHUNK_PAGES * PAGE_SIZE) {
+			n = CHUNK_PAGES;
+			pages = pages_alloc(&hv_pool, n);
+			if (!pages)
+				n = 1;
+		}
+		if (!pages)
+			pages = page_alloc(&hv_pool);
+		if (!pages ||
+		    p2m_set(&d->p2m, at, page_pool_pa(&hv_pool, pages),
+			    n << PAGE_SHIFT, P2M_RAM)) {
+			if (pages)
+				pages_free(&hv_pool, pages, n);
+			release(d, gpa, at, false);
+			return -XEN_ENOMEM;
+		}
+		d->tot_pages += n;
+	}
+	if ((end >> PAGE_SHIFT) - 1 > d->max_mapped_gfn)
+		d->max_mapped_gfn = (end >> PAGE_SHIFT) - 1;
+	return 0;
+}
+
+/*
+ * The domain a guest names: DOMID_SELF is the caller. Only dom0 makes
+ * hypercalls until guests run, and it may name any domain.
+ */
+static struct domain *target_domain(u16 domid)
+{
+	return domain_find(domid == DOMID_SELF ? 0 : domid);
+}
+
+static long reservation_op(struct hv_cpu *cpu, unsigned int op,
+			   u64 start, u64 arg)
+{
+	struct xen_memory_reservation r;
+	u64 i, budget = 0, gpa;
+	struct domain *d;
+	long err = 0;
+
+	if (copy_from_guest(cpu, &r, arg, sizeof(r)) ||
+	    r.nr_extents > (~0u >> MEMOP_EXTENT_SHIFT) ||
+	    start >= r.nr_extents || r.extent_order > MAX_EXTENT_ORDER)
+		return start;
+	spin_lock(&domain_lock);
+	d = target_domain(r.domid);
+	/* Dom0's RAM is not the pool's: it cannot grow or shrink. */
+	if (!d || d->id == 0 || r.mem_flags & XENMEMF_populate_on_demand) {
+		spin_unlock(&domain_lock);
+		return start;
+	}
+	for (i = start; i < r.nr_extents && !err; i++) {
+		if (budget >= PAGES_PER_GO)
+			break;
+		if (copy_from_guest(cpu, &gpa, (u64)r.extent_start.p + i * 8, 8))
+			break;
+		gpa <<= PAGE_SHIFT;
+		if (op == XENMEM_populate_physmap)
+			err = populate_extent(d, gpa, r.extent_order);
+		else
+			err = release(d, gpa, gpa + (PAGE_SIZE << r.extent_order),
+				      true);
+		if (!err)
+			budget += 1ull << r.extent_order;
+	}
+	if (err) {
+		hv_printk("d%u: memory op %u stopped at extent %llu (%ld)\n",
+			  d->id, op, (unsigned long long)i - 1, err);
+		i--;
+	}
+	spin_unlock(&domain_lock);
+	if (!err && i < r.nr_extents && budget >= PAGES_PER_GO)
+		return hypercall_continue(cpu, op | i << MEMOP_EXTENT_SHIFT,
+					  arg);
+	return i;
+}
+
+/* current_reservation, maximum_reservation, maximum_gpfn. */
+static long domain_memory_query(struct hv_cpu *cpu, unsigned int op, u64 arg)
+{
+	struct xen_memory_domain md;
+	struct domain *d;
+	long ret;
+
+	if (copy_from_guest(cpu, &md, arg, sizeof(md)))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	d = target_domain(md.domid);
+	if (!d)
+		ret = -XEN_ESRCH;
+	else if (op == XENMEM_current_reservation)
+		ret = d->tot_pages;
+	else if (op == XENMEM_maximum_reservation)
+		ret = d->max_pages;
+	else
+		ret = d->id ? d->max_mapped_gfn : hv_machine.max_mfn;
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
+{
+	unsigned int op = cmd & MEMOP_CMD_MASK;
+	u64 start = cmd >> MEMOP_EXTENT_SHIFT;
+
+	switch (op) {
+	case XENMEM_populate_physmap:
+	case XENMEM_decrease_reservation:
+		return reservation_op(cpu, op, start, arg);
+	case XENMEM_maximum_ram_page:
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		if (start)
+			return -XEN_EINVAL;
+		if (op == XENMEM_maximum_ram_page)
+			return hv_machine.max_mfn + 1;
+		return domain_memory_query(cpu, op, arg);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

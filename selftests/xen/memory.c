@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A guest's memory through Debian's libxenctrl, with kxen loaded:
+ * populate_physmap in 4 KiB, 2 MiB and 1 GiB extents, decrease_reservation,
+ * the reservation queries, the limits that stop a call part way (max_mem,
+ * a populated page, a hole, a bad list, the pool running out), calls long
+ * enough to need continuations, and free memory back on destroy.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <xencall.h>
+#include <xenctrl.h>
+#include "ktap.h"
+
+#define PAGES_2M	512
+#define ORDER_2M	9
+#define ORDER_1G	18
+#define MANY		3000	/* 4 KiB extents: several continuations */
+
+static xc_interface *xch;
+static xencall_handle *xcall;
+
+static unsigned long free_pages(void)
+{
+	xc_physinfo_t pi = { 0 };
+
+	return xc_physinfo(xch, &pi) ? 0 : pi.free_pages;
+}
+
+static long tot_pages(uint32_t domid)
+{
+	return xc_get_tot_pages(xch, domid);
+}
+
+/* A reservation query (current, maximum, maximum_gpfn) made raw. */
+static long query(unsigned int op, uint32_t domid)
+{
+	domid_t *arg = xencall_alloc_buffer(xcall, sizeof(*arg));
+	long ret;
+
+	if (!arg)
+		return -ENOMEM;
+	*arg = domid;
+	ret = xencall2(xcall, __HYPERVISOR_memory_op, op, (unsigned long)arg);
+	xencall_free_buffer(xcall, arg);
+	return ret < 0 ? -errno : ret;
+}
+
+/* populate_physmap with an extent list at LIST, which may be bad. */
+static long raw_populate(uint32_t domid, unsigned long list)
+{
+	struct xen_memory_reservation *r = xencall_alloc_buffer(xcall,
+								sizeof(*r));
+	long ret;
+
+	if (!r)
+		return -ENOMEM;
+	*r = (struct xen_memory_reservation){ .nr_extents = 1, .domid = domid };
+	r->extent_start.p = (xen_pfn_t *)list;
+	ret = xencall2(xcall, __HYPERVISOR_memory_op, XENMEM_populate_physmap,
+		       (unsigned long)r);
+	xencall_free_buffer(xcall, r);
+	return ret < 0 ? -errno : ret;
+}
+
+static uint32_t new_domain(uint64_t max_kb)
+{
+	struct xen_domctl_createdomain cfg = {
+		.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+		.max_vcpus = 1,
+		.max_grant_frames = -1,
+		.max_maptrack_frames = -1,
+		.grant_opts = XEN_DOMCTL_GRANT_version(1),
+		.arch.emulation_flags = XEN_X86_EMU_LAPIC,
+	};
+	uint32_t domid = 0;
+
+	if (xc_domain_create(xch, &domid, &cfg) ||
+	    xc_domain_setmaxmem(xch, domid, max_kb))
+		return 0;
+	return domid;
+}
+
+/* N frame numbers from FIRST_GFN on, every STRIDE frames. */
+static xen_pfn_t *gfn_list(xen_pfn_t first_gfn, unsigned long n,
+			   unsigned long stride)
+{
+	static xen_pfn_t list[MANY];
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		list[i] = first_gfn + i * stride;
+	return list;
+}
+
+/* N extents of ORDER from FIRST_GFN on, every STRIDE frames. */
+static int populate(uint32_t domid, xen_pfn_t first_gfn, unsigned long n,
+		    unsigned int order, unsigned long stride)
+{
+	return xc_domain_populate_physmap(xch, domid, n, order, 0,
+					  gfn_list(first_gfn, n, stride));
+}
+
+static int decrease(uint32_t domid, xen_pfn_t first_gfn, unsigned long n,
+		    unsigned int order, unsigned long stride)
+{
+	return xc_domain_decrease_reservation(xch, domid, n, order,
+					      gfn_list(first_gfn, n, stride));
+}
+
+static void test_populate(void)
+{
+	unsigned long before = free_pages(), after;
+	uint32_t domid = new_domain(64 << 10);
+	xen_pfn_t gpfns = 0;
+	unsigned long max_mfn = 0;
+	bool ok;
+	int done;
+
+	if (!domid) {
+		ktap_test_result(0, "a domain with 64 MiB of max_mem");
+		return;
+	}
+	done = populate(domid, 0, 8, ORDER_2M, PAGES_2M);
+	after = free_pages();
+	ktap_test_result(done == 8 && tot_pages(domid) == 8 * PAGES_2M &&
+			 before - after >= 8 * PAGES_2M &&
+			 before - after <= 8 * PAGES_2M + 16,
+			 "populate: 8 extents of 2 MiB come from the pool (%d done, %lu pages gone)",
+			 done, before - after);
+	done = populate(domid, 0x10000, 16, 0, 3);
+	ktap_test_result(done == 16 &&
+			 query(XENMEM_current_reservation, domid) ==
+			 8 * PAGES_2M + 16 &&
+			 query(XENMEM_maximum_reservation, domid) == 16384,
+			 "populate: 16 scattered 4 KiB extents; current and maximum reservation agree (%d done)",
+			 done);
+	ok = !xc_domain_maximum_gpfn(xch, domid, &gpfns);
+	ktap_test_result(ok && gpfns == 0x10000 + 15 * 3,
+			 "maximum_gpfn: the highest populated frame (%#lx)",
+			 (unsigned long)gpfns);
+	ktap_test_result(populate(domid, 0x10000 + 3, 2, 0, 1) == 0 &&
+			 populate(domid, 0x200, 1, ORDER_2M, 0) == 0 &&
+			 tot_pages(domid) == 8 * PAGES_2M + 16,
+			 "populate: a frame already populated stops the call (none done)");
+	ktap_test_result(populate(domid, 1ul << 40, 1, 0, 0) == 0 &&
+			 populate(domid, 0x20000, 1, 19, 0) == 0 &&
+			 raw_populate(domid, 8) == 0,
+			 "populate: a frame beyond the address width, order 19, a bad list: none done");
+	ktap_test_result(populate(domid, 0x20000, 16, 0, 1) == 16 &&
+			 decrease(domid, 0x20000, 2, 0, 5) == 2 &&
+			 tot_pages(domid) == 8 * PAGES_2M + 30,
+			 "decrease_reservation gives back single pages");
+	ktap_test_result(decrease(domid, 0x100, 1, 0, 0) == 1 &&
+			 decrease(domid, 0x100, 1, 0, 0) == 0 &&
+			 populate(domid, 0x100, 1, 0, 0) == 1,
+			 "decrease: a page inside a 2 MiB leaf; again it is a hole (none done); it can be repopulated");
+	ktap_test_result(decrease(domid, 0, 8, ORDER_2M, PAGES_2M) == 8 &&
+			 tot_pages(domid) == 30,
+			 "decrease: 2 MiB extents, one of them split before");
+	ok = !xc_maximum_ram_page(xch, &max_mfn);
+	ktap_test_result(ok && max_mfn > 0 &&
+			 query(XENMEM_current_reservation, 4000) == -ESRCH,
+			 "maximum_ram_page answers (%#lx); a query on a missing domain is ESRCH",
+			 max_mfn);
+	ktap_test_result(!xc_domain_destroy(xch, domid) &&
+			 free_pages() == before,
+			 "destroying the domain gives back its memory and tables");
+}
+
+static void test_limits(void)
+{
+	unsigned long before = free_pages();
+	uint32_t domid = new_domain(8 << 10);
+	xc_physinfo_t pi = { 0 };
+	int done;
+
+	done = populate(domid, 0, 5, ORDER_2M, PAGES_2M);
+	ktap_test_result(domid && done == 4 && tot_pages(domid) == 4 * PAGES_2M,
+			 "populate stops at max_mem (%d of 5 extents of 2 MiB)",
+			 done);
+	xc_domain_setmaxmem(xch, domid, 4ull << 30);
+	xc_physinfo(xch, &pi);
+	if (pi.free_pages < (1ul << 18)) {
+		done = populate(domid, 1ul << 18, 1, ORDER_1G, 0);
+		ktap_test_result(domid && done == 0 &&
+				 tot_pages(domid) == 4 * PAGES_2M,
+				 "a 1 GiB extent larger than the pool's %lu free pages fails whole",
+				 (unsigned long)pi.free_pages);
+	} else {
+		ktap_test_skip("a 1 GiB extent larger than the pool: the pool is larger");
+	}
+	done = populate(domid, 0x80000, MANY, 0, 1);
+	ktap_test_result(done == MANY && tot_pages(domid) == 4 * PAGES_2M + MANY,
+			 "%d extents of 4 KiB in one call, continued as needed (%d done)",
+			 MANY, done);
+	done = decrease(domid, 0x80000, MANY, 0, 1);
+	ktap_test_result(done == MANY && tot_pages(domid) == 4 * PAGES_2M,
+			 "and given back in one call (%d done)", done);
+	ktap_test_result(populate(0, 0, 1, 0, 0) == 0 &&
+			 decrease(0, 0, 1, 0, 0) == 0 &&
+			 populate(4000, 0, 1, 0, 0) == 0,
+			 "dom0's memory does not change; a missing domain gets nothing");
+	xc_domain_destroy(xch, domid);
+	ktap_test_result(free_pages() == before, "free memory is back");
+}
+
+/* A 1 GiB extent when the pool can hold one, as dom0 may ask (order 18). */
+static void test_1g_extent(void)
+{
+	unsigned long before = free_pages();
+	uint32_t domid;
+	int done;
+
+	if (before < (1ul << 18) + 1024) {
+		ktap_test_skip("a 1 GiB extent: the pool has %lu free pages",
+			       before);
+		return;
+	}
+	domid = new_domain(1 << 20);
+	done = populate(domid, 1ul << 18, 1, ORDER_1G, 0);
+	ktap_test_result(done == 1 && tot_pages(domid) == 1l << 18 &&
+			 decrease(domid, 1ul << 18, 1, ORDER_1G, 0) == 1 &&
+			 tot_pages(domid) == 0 && !xc_domain_destroy(xch, domid) &&
+			 free_pages() == before,
+			 "a 1 GiB extent is populated and given back");
+}
+
+int main(void)
+{
+	xch = xc_interface_open(NULL, NULL, 0);
+	xcall = xencall_open(NULL, 0);
+	ktap_print_header(17);
+	if (!xch || !xcall) {
+		ktap_test_result(0, "libxenctrl and libxencall open");
+		return ktap_finished();
+	}
+	test_populate();
+	test_limits();
+	test_1g_extent();
+	xencall_close(xcall);
+	xc_interface_close(xch);
+	return ktap_finished();
+}
