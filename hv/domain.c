@@ -33,18 +33,17 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 	return v;
 }
 
-/* Frees D's vCPUs and their array; D's slot stays as it is. */
-static void vcpus_free(struct domain *d)
+/* Frees D's vCPUs and their array, and gives up its slot. */
+static void slot_free(struct domain *d)
 {
 	u32 i;
 
-	if (!d->vcpu)
-		return;
 	for (i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			page_free(&hv_pool, d->vcpu[i]);
 	page_free(&hv_pool, d->vcpu);
 	d->vcpu = NULL;
+	d->in_use = false;
 }
 
 static struct domain *slot_alloc(u32 max_vcpus)
@@ -68,15 +67,16 @@ static struct domain *slot_alloc(u32 max_vcpus)
 	return NULL;
 }
 
-int domain_init_dom0(const bool *cpu_online, u32 nr_cpu_ids, u64 tot_pages)
+int domain_init_dom0(u64 tot_pages)
 {
 	u64 now = rdtsc();
 	struct domain *d;
 	struct vcpu *v;
 	u32 cpu, n = 0;
 
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
-		n += cpu_online[cpu];
+	/* Counted from the map itself, which the loop below walks. */
+	for (cpu = 0; cpu < hv_machine.nr_cpu_ids; cpu++)
+		n += hv_cpu_online(cpu);
 	d = slot_alloc(n);
 	if (!d)
 		return -XEN_ENOMEM;
@@ -84,8 +84,8 @@ int domain_init_dom0(const bool *cpu_online, u32 nr_cpu_ids, u64 tot_pages)
 	d->tot_pages = tot_pages;
 	/* As Xen's PVH dom0 without dom0_mem=max: what it has. */
 	d->max_pages = tot_pages;
-	for (cpu = 0, n = 0; cpu < nr_cpu_ids; cpu++) {
-		if (!cpu_online[cpu])
+	for (cpu = 0, n = 0; cpu < hv_machine.nr_cpu_ids; cpu++) {
+		if (!hv_cpu_online(cpu))
 			continue;
 		v = vcpu_alloc(d, n++);
 		if (!v)
@@ -206,8 +206,7 @@ long domain_create(u16 id, void *config, struct domain **out)
 		return -XEN_ENOMEM;
 	if (p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
 		     dom0_p2m.max_leaf_level, &hv_pool)) {
-		vcpus_free(d);
-		d->in_use = false;
+		slot_free(d);
 		return -XEN_ENOMEM;
 	}
 	d->id = id;
@@ -227,8 +226,7 @@ void domain_destroy(struct domain *d)
 {
 	domain_memory_release(d);
 	p2m_destroy(&d->p2m);
-	vcpus_free(d);
-	d->in_use = false;
+	slot_free(d);
 }
 
 long domain_make_vcpus(struct domain *d, u32 max)

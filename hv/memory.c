@@ -25,7 +25,6 @@
 #define MAX_EXTENT_ORDER	18
 /* Pages allocated or freed before a call lets the CPU go. */
 #define PAGES_PER_GO		1024
-#define CHUNK_PAGES		512
 
 /* The end of the leaf or hole that holds GPA, capped at END. */
 static u64 piece_end(u64 gpa, unsigned int level, u64 end)
@@ -158,10 +157,9 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 		spin_unlock(&domain_lock);
 		return start;
 	}
-	for (i = start; i < r.nr_extents && !err; i++) {
-		if (budget >= PAGES_PER_GO)
-			break;
-		if (copy_from_guest(cpu, &gpa, (u64)r.extent_start.p + i * 8, 8))
+	for (i = start; i < r.nr_extents && budget < PAGES_PER_GO; i++) {
+		if (copy_from_guest(cpu, &gpa, (u64)r.extent_start.p +
+				    i * sizeof(xen_pfn_t), sizeof(xen_pfn_t)))
 			break;
 		gpa <<= PAGE_SHIFT;
 		if (op == XENMEM_populate_physmap)
@@ -169,14 +167,13 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 		else
 			err = release(d, gpa, gpa + (PAGE_SIZE << r.extent_order),
 				      true);
-		if (!err)
-			budget += 1ull << r.extent_order;
+		if (err)
+			break;
+		budget += 1ull << r.extent_order;
 	}
-	if (err) {
+	if (err)
 		hv_printk("d%u: memory op %u stopped at extent %llu (%ld)\n",
-			  d->id, op, (unsigned long long)i - 1, err);
-		i--;
-	}
+			  d->id, op, (unsigned long long)i, err);
 	spin_unlock(&domain_lock);
 	if (!err && i < r.nr_extents && budget >= PAGES_PER_GO)
 		return hypercall_continue(cpu, op | i << MEMOP_EXTENT_SHIFT,

@@ -21,7 +21,6 @@
 #include <kxen/cpu_caps.h>
 
 #define CONSOLE_BYTES	(64u << 10)
-#define CHUNK_PAGES	(KXEN_CHUNK_SIZE / PAGE_SIZE)
 
 struct page_pool hv_pool;
 struct p2m host_page_table;
@@ -149,7 +148,6 @@ int hv_prepare(const struct kxen_boot_info *info)
 {
 	u64 image_bytes = __image_end - __image_start;
 	unsigned int i, max_leaf = info->page_1g ? 3 : 2;
-	bool cpu_online[KXEN_MAX_CPUS];
 	int err;
 
 	if (!info->nr_chunks || info->nr_chunks > KXEN_MAX_CHUNKS ||
@@ -200,14 +198,11 @@ int hv_prepare(const struct kxen_boot_info *info)
 	for (i = 0; i < info->nr_ram; i++)
 		hv_machine.ram_pages += (info->ram[i].end - info->ram[i].start) >>
 					PAGE_SHIFT;
-	for (i = 0; i < info->nr_cpus; i++)
-		cpu_online[i] = info->cpu_core[i] != KXEN_NO_TOPOLOGY;
 	hv_direct_map = info->direct_map_va;
 	hv_nrips = info->nrips;
 	hv_tsc_khz = info->tsc_khz;
 	/* Dom0 has all RAM but the pool, which its p2m hides. */
-	err = domain_init_dom0(cpu_online, info->nr_cpus,
-			       hv_machine.ram_pages - nr_chunks * CHUNK_PAGES);
+	err = domain_init_dom0(hv_machine.ram_pages - nr_chunks * CHUNK_PAGES);
 	if (!err)
 		err = build_host_page_table(info, max_leaf);
 	if (!err)

@@ -104,7 +104,7 @@ static long cputopoinfo(struct hv_cpu *cpu, struct xen_sysctl_cputopoinfo *ti)
 	if (n > ti->num_cpus)
 		n = ti->num_cpus;
 	for (i = 0; i < n; i++) {
-		bool known = hv_machine.cpu_core[i] != KXEN_NO_TOPOLOGY;
+		bool known = hv_cpu_online(i);
 		struct xen_sysctl_cputopo topo = {
 			.core = known ? hv_machine.cpu_core[i] :
 					XEN_INVALID_CORE_ID,
@@ -189,7 +189,7 @@ static long cpumap_to_guest(struct hv_cpu *cpu, struct xenctl_bitmap *map,
 	if (want > PAGE_SIZE)
 		return -XEN_EINVAL;
 	for (i = 0; online_cpus && i < hv_machine.nr_cpu_ids; i++)
-		if (hv_machine.cpu_core[i] != KXEN_NO_TOPOLOGY)
+		if (hv_cpu_online(i))
 			bytes[i / 8] |= 1 << (i % 8);
 	if (have > want)
 		have = want;

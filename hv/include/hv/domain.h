@@ -56,10 +56,10 @@ struct domain {
 extern struct hv_spinlock domain_lock;
 
 /*
- * Dom0, with a running vCPU on each online CPU (CPU_ONLINE[cpu]) and
+ * Dom0, with a running vCPU on each CPU online at load (hv_machine) and
  * TOT_PAGES of RAM. Returns 0 or -XEN_ENOMEM.
  */
-int domain_init_dom0(const bool *cpu_online, u32 nr_cpu_ids, u64 tot_pages);
+int domain_init_dom0(u64 tot_pages);
 
 /*
  * The rest are called under domain_lock.

@@ -32,6 +32,16 @@ struct hv_machine {
 
 extern struct hv_machine hv_machine;
 
+/* Whether CPU id CPU was online at load (Linux gave its topology). */
+static inline bool hv_cpu_online(u32 cpu)
+{
+	return cpu < hv_machine.nr_cpu_ids &&
+	       hv_machine.cpu_core[cpu] != KXEN_NO_TOPOLOGY;
+}
+
+/* Pages in one chunk of the pool as dom0 donates it, 2 MiB aligned. */
+#define CHUNK_PAGES	(KXEN_CHUNK_SIZE / PAGE_SIZE)
+
 /* The image's bounds in memory (head.S and hv.lds). */
 extern char __image_start[], __image_end[];
 
