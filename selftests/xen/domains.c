@@ -14,34 +14,13 @@
 #include <xenctrl.h>
 #include "fails_with.h"
 #include "ktap.h"
+#include "xen_guest.h"
 
-#define PVH_FLAGS	(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
 /* Xen's getdomaininfo puts an unset shutdown code (~0) in the flags. */
 #define NO_SHUTDOWN	(~0u << XEN_DOMINF_shutdownshift)
 #define MAX_DOMAINS	64	/* kxen's table, dom0 included */
 #define LIFECYCLES	100
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* What libxl asks for a PVH guest with NVCPUS. */
-static struct xen_domctl_createdomain pvh_config(unsigned int nvcpus)
-{
-	return (struct xen_domctl_createdomain){
-		.flags = PVH_FLAGS,
-		.max_vcpus = nvcpus,
-		.max_evtchn_port = 1023,
-		.max_grant_frames = -1,
-		.max_maptrack_frames = -1,
-		.grant_opts = XEN_DOMCTL_GRANT_version(1),
-		.arch.emulation_flags = XEN_X86_EMU_LAPIC,
-	};
-}
-
-static unsigned long free_pages(xc_interface *xch)
-{
-	xc_physinfo_t pi = { 0 };
-
-	return xc_physinfo(xch, &pi) ? 0 : pi.free_pages;
-}
 
 static int domain_count(xc_interface *xch)
 {

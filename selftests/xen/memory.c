@@ -12,6 +12,7 @@
 #include <xencall.h>
 #include <xenctrl.h>
 #include "ktap.h"
+#include "xen_guest.h"
 
 #define PAGES_2M	512
 #define ORDER_2M	9
@@ -20,13 +21,6 @@
 
 static xc_interface *xch;
 static xencall_handle *xcall;
-
-static unsigned long free_pages(void)
-{
-	xc_physinfo_t pi = { 0 };
-
-	return xc_physinfo(xch, &pi) ? 0 : pi.free_pages;
-}
 
 static long tot_pages(uint32_t domid)
 {
@@ -66,14 +60,7 @@ static long raw_populate(uint32_t domid, unsigned long list)
 
 static uint32_t new_domain(uint64_t max_kb)
 {
-	struct xen_domctl_createdomain cfg = {
-		.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
-		.max_vcpus = 1,
-		.max_grant_frames = -1,
-		.max_maptrack_frames = -1,
-		.grant_opts = XEN_DOMCTL_GRANT_version(1),
-		.arch.emulation_flags = XEN_X86_EMU_LAPIC,
-	};
+	struct xen_domctl_createdomain cfg = pvh_config(1);
 	uint32_t domid = 0;
 
 	if (xc_domain_create(xch, &domid, &cfg) ||
@@ -111,7 +98,7 @@ static int decrease(uint32_t domid, xen_pfn_t first_gfn, unsigned long n,
 
 static void test_populate(void)
 {
-	unsigned long before = free_pages(), after;
+	unsigned long before = free_pages(xch), after;
 	uint32_t domid = new_domain(64 << 10);
 	xen_pfn_t gpfns = 0;
 	unsigned long max_mfn = 0;
@@ -123,7 +110,7 @@ static void test_populate(void)
 		return;
 	}
 	done = populate(domid, 0, 8, ORDER_2M, PAGES_2M);
-	after = free_pages();
+	after = free_pages(xch);
 	ktap_test_result(done == 8 && tot_pages(domid) == 8 * PAGES_2M &&
 			 before - after >= 8 * PAGES_2M &&
 			 before - after <= 8 * PAGES_2M + 16,
@@ -165,13 +152,13 @@ static void test_populate(void)
 			 "maximum_ram_page answers (%#lx); a query on a missing domain is ESRCH",
 			 max_mfn);
 	ktap_test_result(!xc_domain_destroy(xch, domid) &&
-			 free_pages() == before,
+			 free_pages(xch) == before,
 			 "destroying the domain gives back its memory and tables");
 }
 
 static void test_limits(void)
 {
-	unsigned long before = free_pages();
+	unsigned long before = free_pages(xch);
 	uint32_t domid = new_domain(8 << 10);
 	xc_physinfo_t pi = { 0 };
 	int done;
@@ -203,13 +190,13 @@ static void test_limits(void)
 			 populate(4000, 0, 1, 0, 0) == 0,
 			 "dom0's memory does not change; a missing domain gets nothing");
 	xc_domain_destroy(xch, domid);
-	ktap_test_result(free_pages() == before, "free memory is back");
+	ktap_test_result(free_pages(xch) == before, "free memory is back");
 }
 
 /* A 1 GiB extent when the pool can hold one, as dom0 may ask (order 18). */
 static void test_1g_extent(void)
 {
-	unsigned long before = free_pages();
+	unsigned long before = free_pages(xch);
 	uint32_t domid;
 	int done;
 
@@ -223,7 +210,7 @@ static void test_1g_extent(void)
 	ktap_test_result(done == 1 && tot_pages(domid) == 1l << 18 &&
 			 decrease(domid, 1ul << 18, 1, ORDER_1G, 0) == 1 &&
 			 tot_pages(domid) == 0 && !xc_domain_destroy(xch, domid) &&
-			 free_pages() == before,
+			 free_pages(xch) == before,
 			 "a 1 GiB extent is populated and given back");
 }
 
