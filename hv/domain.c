@@ -298,6 +298,7 @@ void domain_info(const struct domain *d, void *out)
 		.domain = d->id,
 		.tot_pages = d->tot_pages,
 		.max_pages = d->max_pages,
+		.outstanding_pages = d->outstanding_pages,
 		.shared_info_frame = ~0ull,	/* not mapped */
 		.max_vcpu_id = XEN_INVALID_MAX_VCPU_ID,
 		.cpupool = 0,

@@ -5,6 +5,11 @@
  * are mapped in the domain's own p2m. Dom0's memory is its own RAM, fixed
  * at the handover: ops on it change nothing.
  *
+ * A claim (claim_pages) sets pool pages aside for a domain that is about
+ * to be built: other domains' populates may not take them, and the
+ * domain's own populates use the claim up. Table pages of the p2m are not
+ * counted against claims (Xen takes those from a separate paging pool).
+ *
  * populate_physmap and decrease_reservation return how many extents
  * they did, and stop at the first one they cannot do, as in Xen. A call
  * that has done enough work for one go asks to be made again from where
@@ -25,6 +30,68 @@
 #define MAX_EXTENT_ORDER	18
 /* Pages allocated or freed before a call lets the CPU go. */
 #define PAGES_PER_GO		1024
+
+/* Pages claimed by all domains and not yet populated. */
+static u64 outstanding_claims;
+
+u64 memory_outstanding_claims(void)
+{
+	return outstanding_claims;
+}
+
+/*
+ * Whether D may take N more pages from the pool: pages other domains
+ * have claimed are not free to it, as in Xen's alloc_heap_pages().
+ */
+static bool claims_allow(const struct domain *d, u64 n)
+{
+	return outstanding_claims + n <= hv_pool.nr_free ||
+	       d->outstanding_pages >= n;
+}
+
+/*
+ * D's RAM grows by DELTA pages (shrinks if negative), and its claim
+ * shrinks by as much (or grows: Xen 4.17's domain_adjust_tot_pages()
+ * gives a claim back what the domain frees while it holds one).
+ */
+static void adjust_tot_pages(struct domain *d, s64 delta)
+{
+	s64 claim = (s64)d->outstanding_pages - delta;
+
+	d->tot_pages += delta;
+	if (!d->outstanding_pages)
+		return;
+	if (claim < 0)
+		claim = 0;
+	outstanding_claims += claim - d->outstanding_pages;
+	d->outstanding_pages = claim;
+}
+
+/*
+ * Xen's domain_set_outstanding_pages(): a claim for D to reach PAGES in
+ * all, or none when PAGES is 0. One claim at a time; it must be more
+ * than D has and no more than its max_mem, and fit in what is free and
+ * not claimed.
+ */
+static long set_claim(struct domain *d, u64 pages)
+{
+	u64 claim;
+
+	if (!pages) {
+		outstanding_claims -= d->outstanding_pages;
+		d->outstanding_pages = 0;
+		return 0;
+	}
+	if (d->outstanding_pages || pages <= d->tot_pages ||
+	    pages > d->max_pages)
+		return -XEN_EINVAL;
+	claim = pages - d->tot_pages;
+	if (outstanding_claims + claim > hv_pool.nr_free)
+		return -XEN_ENOMEM;
+	d->outstanding_pages = claim;
+	outstanding_claims += claim;
+	return 0;
+}
 
 /* The end of the leaf or hole that holds GPA, capped at END. */
 static u64 piece_end(u64 gpa, unsigned int level, u64 end)
@@ -73,13 +140,14 @@ static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 			return -XEN_ENOMEM;
 		n = (next - gpa) >> PAGE_SHIFT;
 		pages_free(&hv_pool, page_pool_va(&hv_pool, hpa), n);
-		d->tot_pages -= n;
+		adjust_tot_pages(d, -(s64)n);
 	}
 	return 0;
 }
 
 void domain_memory_release(struct domain *d)
 {
+	set_claim(d, 0);
 	release(d, 0, p2m_reach(&d->p2m), false);
 }
 
@@ -106,13 +174,14 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 		n = 1;
 		pages = NULL;
 		if (!(at & (CHUNK_PAGES * PAGE_SIZE - 1)) &&
-		    end - at >= CHUNK_PAGES * PAGE_SIZE) {
+		    end - at >= CHUNK_PAGES * PAGE_SIZE &&
+		    claims_allow(d, CHUNK_PAGES)) {
 			n = CHUNK_PAGES;
 			pages = pages_alloc(&hv_pool, n);
 			if (!pages)
 				n = 1;
 		}
-		if (!pages)
+		if (!pages && claims_allow(d, 1))
 			pages = page_alloc(&hv_pool);
 		if (!pages ||
 		    p2m_set(&d->p2m, at, page_pool_pa(&hv_pool, pages),
@@ -122,7 +191,7 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 			release(d, gpa, at, false);
 			return -XEN_ENOMEM;
 		}
-		d->tot_pages += n;
+		adjust_tot_pages(d, n);
 	}
 	if ((end >> PAGE_SHIFT) - 1 > d->max_mapped_gfn)
 		d->max_mapped_gfn = (end >> PAGE_SHIFT) - 1;
@@ -181,6 +250,24 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 	return i;
 }
 
+/* claim_pages: Xen checks the arguments, then the domain, in this order. */
+static long claim_pages(struct hv_cpu *cpu, u64 arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+	long ret;
+
+	if (copy_from_guest(cpu, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.extent_start.p || r.extent_order || r.mem_flags)
+		return -XEN_EINVAL;
+	spin_lock(&domain_lock);
+	d = domain_find(r.domid);
+	ret = d ? set_claim(d, r.nr_extents) : -XEN_EINVAL;
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
 /* current_reservation, maximum_reservation, maximum_gpfn. */
 static long domain_memory_query(struct hv_cpu *cpu, unsigned int op, u64 arg)
 {
@@ -213,6 +300,8 @@ long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 	case XENMEM_populate_physmap:
 	case XENMEM_decrease_reservation:
 		return reservation_op(cpu, op, start, arg);
+	case XENMEM_claim_pages:
+		return start ? -XEN_EINVAL : claim_pages(cpu, arg);
 	case XENMEM_maximum_ram_page:
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:

@@ -77,6 +77,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 		.total_pages = hv_machine.ram_pages,
 		/* What kxen can give guests now: the pool's free pages. */
 		.free_pages = hv_pool.nr_free,
+		.outstanding_pages = memory_outstanding_claims(),
 		.max_mfn = hv_machine.max_mfn,
 		/* Xen's featureset words 0-7 (xen/arch-x86/cpufeatureset.h). */
 		.hw_cap = {
@@ -247,7 +248,9 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 		ret = readconsole(cpu, &op.u.readconsole);
 		break;
 	case XEN_SYSCTL_physinfo:
+		spin_lock(&domain_lock);	/* for the claims */
 		physinfo(&op.u.physinfo);
+		spin_unlock(&domain_lock);
 		ret = 0;
 		break;
 	case XEN_SYSCTL_cputopoinfo:

@@ -4,13 +4,15 @@
  * populate_physmap in 4 KiB, 2 MiB and 1 GiB extents, decrease_reservation,
  * the reservation queries, the limits that stop a call part way (max_mem,
  * a populated page, a hole, a bad list, the pool running out), calls long
- * enough to need continuations, and free memory back on destroy.
+ * enough to need continuations, claims (claim_pages, as xl makes them
+ * before it builds a guest), and free memory back on destroy.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <xencall.h>
 #include <xenctrl.h>
+#include "fails_with.h"
 #include "ktap.h"
 #include "xen_guest.h"
 
@@ -56,6 +58,43 @@ static long raw_populate(uint32_t domid, unsigned long list)
 		       (unsigned long)r);
 	xencall_free_buffer(xcall, r);
 	return ret < 0 ? -errno : ret;
+}
+
+/* claim_pages with the fields libxenctrl always leaves zero set. */
+static long raw_claim(uint32_t domid, unsigned long list, unsigned int order,
+		      unsigned int flags)
+{
+	struct xen_memory_reservation *r = xencall_alloc_buffer(xcall,
+								sizeof(*r));
+	long ret;
+
+	if (!r)
+		return -ENOMEM;
+	*r = (struct xen_memory_reservation){
+		.nr_extents = 1024,
+		.extent_order = order,
+		.mem_flags = flags,
+		.domid = domid,
+	};
+	r->extent_start.p = (xen_pfn_t *)list;
+	ret = xencall2(xcall, __HYPERVISOR_memory_op, XENMEM_claim_pages,
+		       (unsigned long)r);
+	xencall_free_buffer(xcall, r);
+	return ret < 0 ? -errno : ret;
+}
+
+/* Outstanding claims: of one domain, or (DOMID_INVALID) of all. */
+static unsigned long outstanding(uint32_t domid)
+{
+	xc_domaininfo_t info = { 0 };
+	xc_physinfo_t pi = { 0 };
+
+	if (domid == DOMID_INVALID)
+		return xc_physinfo(xch, &pi) ? ~0ul : pi.outstanding_pages;
+	if (xc_domain_getinfolist(xch, domid, 1, &info) != 1 ||
+	    info.domain != domid)
+		return ~0ul;
+	return info.outstanding_pages;
 }
 
 static uint32_t new_domain(uint64_t max_kb)
@@ -193,6 +232,83 @@ static void test_limits(void)
 	ktap_test_result(free_pages(xch) == before, "free memory is back");
 }
 
+/*
+ * A claim sets pages aside: populates of its domain use it up, other
+ * domains cannot take it, and it goes with the domain.
+ */
+static void test_claims(void)
+{
+	unsigned long free = free_pages(xch), made, out;
+	uint32_t a = new_domain(free * 4), b = new_domain(64 << 10);
+	bool ok;
+	int done;
+
+	made = free_pages(xch);
+	if (!a || !b || made < 2048) {
+		ktap_test_result(0, "two domains and a pool of 8 MiB for claims");
+		return;
+	}
+	ok = !xc_domain_claim_pages(xch, a, 4096);
+	ktap_test_result(ok && outstanding(a) == 4096 &&
+			 outstanding(DOMID_INVALID) == 4096 &&
+			 free_pages(xch) == made,
+			 "claim: 4096 pages show in getdomaininfo and physinfo, not in free memory");
+	ok = fails_with(xc_domain_claim_pages(xch, a, 8192), EINVAL);
+	ktap_test_result(ok && outstanding(a) == 4096,
+			 "claim: a second claim while one stands is EINVAL");
+	done = populate(a, 0, 2, ORDER_2M, PAGES_2M);
+	out = outstanding(a);
+	ktap_test_result(done == 2 && out == 4096 - 2 * PAGES_2M &&
+			 outstanding(DOMID_INVALID) == out,
+			 "claim: populating 2 x 2 MiB uses it up (%lu left)", out);
+	done = decrease(a, 0, 1, ORDER_2M, 0);
+	out = outstanding(a);
+	ktap_test_result(done == 1 && out == 4096 - PAGES_2M,
+			 "claim: what the domain gives back returns to its claim, as in Xen 4.17 (%lu)",
+			 out);
+
+	/* All but 256 of the free pages claimed: b gets only those. */
+	out = tot_pages(a) + free_pages(xch) - 256;
+	ok = !xc_domain_claim_pages(xch, a, 0) &&
+	     !xc_domain_claim_pages(xch, a, out);
+	done = populate(b, 0, 1, ORDER_2M, 0);
+	ktap_test_result(ok && done == 0 && tot_pages(b) == 0,
+			 "claim: another domain cannot take claimed pages (%d of 1 extent of 2 MiB)",
+			 done);
+	done = populate(b, 0x1000, 16, 0, 1);
+	ktap_test_result(done == 16,
+			 "claim: it gets what is not claimed (%d of 16 pages)",
+			 done);
+	done = populate(a, 0, 1, ORDER_2M, 0);
+	ktap_test_result(done == 1, "claim: the claiming domain still can");
+	ok = !xc_domain_claim_pages(xch, a, 0);
+	done = populate(b, 0, 1, ORDER_2M, 0);
+	ktap_test_result(ok && outstanding(a) == 0 &&
+			 outstanding(DOMID_INVALID) == 0 && done == 1,
+			 "claim: cancelled with 0, the pages are free to all");
+
+	ktap_test_result(fails_with(xc_domain_claim_pages(xch, a, tot_pages(a)),
+				    EINVAL) &&
+			 fails_with(xc_domain_claim_pages(xch, a, free + 1),
+				    EINVAL) &&
+			 fails_with(xc_domain_claim_pages(xch, 0, 1ul << 40), EINVAL) &&
+			 fails_with(xc_domain_claim_pages(xch, 4000, 1024), EINVAL) &&
+			 raw_claim(a, 0x1000, 0, 0) == -EINVAL &&
+			 raw_claim(a, 0, 1, 0) == -EINVAL &&
+			 raw_claim(a, 0, 0, 1) == -EINVAL,
+			 "claim: not above what the domain has, above max_mem, for dom0, a missing domain, with a list, an order or flags: EINVAL");
+	xc_domain_setmaxmem(xch, b, (free_pages(xch) + 1024) * 4);
+	ktap_test_result(fails_with(xc_domain_claim_pages(xch, b, tot_pages(b) +
+							   free_pages(xch) + 1),
+				    ENOMEM) && outstanding(b) == 0,
+			 "claim: more than is free is ENOMEM");
+	ok = !xc_domain_claim_pages(xch, b, tot_pages(b) + 1024);
+	ok = ok && !xc_domain_destroy(xch, b) && !xc_domain_destroy(xch, a);
+	ktap_test_result(ok && outstanding(DOMID_INVALID) == 0 &&
+			 free_pages(xch) == free,
+			 "claim: destroying the domains drops their claims and frees their memory");
+}
+
 /* A 1 GiB extent when the pool can hold one, as dom0 may ask (order 18). */
 static void test_1g_extent(void)
 {
@@ -218,13 +334,14 @@ int main(void)
 {
 	xch = xc_interface_open(NULL, NULL, 0);
 	xcall = xencall_open(NULL, 0);
-	ktap_print_header(17);
+	ktap_print_header(28);
 	if (!xch || !xcall) {
 		ktap_test_result(0, "libxenctrl and libxencall open");
 		return ktap_finished();
 	}
 	test_populate();
 	test_limits();
+	test_claims();
 	test_1g_extent();
 	xencall_close(xcall);
 	xc_interface_close(xch);

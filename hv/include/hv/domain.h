@@ -47,6 +47,7 @@ struct domain {
 	u32 max_grant_version;
 	u64 tot_pages;			/* RAM pages it has from the pool */
 	u64 max_pages;
+	u64 outstanding_pages;		/* claimed, not yet populated */
 	/* Guest-physical memory; dom0 has dom0_p2m instead. */
 	struct p2m p2m;
 	u64 max_mapped_gfn;		/* the highest ever populated */
@@ -71,8 +72,10 @@ int domain_init_dom0(u64 tot_pages);
 long domain_create(u16 id, void *config, struct domain **out);
 /* Frees the domain, its memory and its vCPUs. Never dom0. */
 void domain_destroy(struct domain *d);
-/* Unmaps and frees all of a guest's RAM (hv/memory.c). */
+/* Cancels a guest's claim, unmaps and frees its RAM (hv/memory.c). */
 void domain_memory_release(struct domain *d);
+/* Pages all domains have claimed, not populated yet; under domain_lock. */
+u64 memory_outstanding_claims(void);
 /* Makes vCPUs 0..MAX-1 that do not exist yet, down. 0 or -XEN_ENOMEM. */
 long domain_make_vcpus(struct domain *d, u32 max);
 /* Domain ID, or NULL. */
