@@ -28,7 +28,13 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 
 	if (!v)
 		return NULL;
-	*v = (struct vcpu){ .domain = d, .id = id, .down = true };
+	*v = (struct vcpu){
+		.domain = d,
+		.id = id,
+		.down = true,
+		.hard_affinity = cpumap_all(),
+		.soft_affinity = cpumap_all(),
+	};
 	d->vcpu[id] = v;
 	return v;
 }
@@ -95,6 +101,8 @@ int domain_init_dom0(u64 tot_pages)
 		v->running = true;
 		v->run_start_tsc = now;
 		v->processor = cpu;
+		/* Dom0's vCPU is its CPU: it cannot run anywhere else. */
+		v->hard_affinity = 1ull << cpu;
 	}
 	return 0;
 }

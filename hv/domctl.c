@@ -5,6 +5,7 @@
  * so "the caller's own domain", which Xen protects from some commands,
  * is dom0.
  */
+#include <hv/cpumap.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
@@ -88,6 +89,67 @@ static long getvcpuinfo(struct domain *d,
 	return 0;
 }
 
+/*
+ * As Xen 4.17's vcpu_affinity_domctl(): set hard, soft or both, and
+ * write back what is in effect (hard: within the online CPUs; soft:
+ * within those and the hard affinity); get writes back what was set.
+ * Dom0's vCPUs are its CPUs, so their affinity cannot change.
+ */
+static long vcpu_affinity(struct hv_cpu *cpu, struct domain *d, u32 cmd,
+			  struct xen_domctl_vcpuaffinity *aff)
+{
+	bool hard = aff->flags & XEN_VCPUAFFINITY_HARD;
+	bool soft = aff->flags & XEN_VCPUAFFINITY_SOFT;
+	cpumap_t online = cpumap_online(), map, old_hard;
+	struct vcpu *v;
+	long ret = 0;
+
+	if (aff->vcpu >= d->max_vcpus)
+		return -XEN_EINVAL;
+	v = d->vcpu[aff->vcpu];
+	if (!v)
+		return -XEN_ESRCH;
+	if ((!hard && !soft) || (hard && !aff->cpumap_hard.bitmap.p) ||
+	    (soft && !aff->cpumap_soft.bitmap.p))
+		return -XEN_EINVAL;
+	if (cmd == XEN_DOMCTL_getvcpuaffinity) {
+		if (hard)
+			ret = cpumap_to_guest(cpu, &aff->cpumap_hard,
+					      v->hard_affinity);
+		if (soft && !ret)
+			ret = cpumap_to_guest(cpu, &aff->cpumap_soft,
+					      v->soft_affinity);
+		return ret;
+	}
+	if (d->id == 0) {
+		hv_printk("d0v%u: affinity not changed: dom0's vCPUs are its CPUs\n",
+			  v->id);
+		return -XEN_EPERM;
+	}
+	old_hard = v->hard_affinity;
+	if (hard) {
+		ret = cpumap_from_guest(cpu, &map, &aff->cpumap_hard);
+		if (!ret && !(map & online))
+			ret = -XEN_EINVAL;
+		if (ret)
+			return ret;
+		v->hard_affinity = map;
+		ret = cpumap_to_guest(cpu, &aff->cpumap_hard, map & online);
+	}
+	if (soft) {
+		ret = cpumap_from_guest(cpu, &map, &aff->cpumap_soft);
+		if (ret) {
+			/* The caller is told nothing changed. */
+			v->hard_affinity = old_hard;
+			return ret;
+		}
+		v->soft_affinity = map;
+		ret = cpumap_to_guest(cpu, &aff->cpumap_soft,
+				      map & online & v->hard_affinity);
+	}
+	return ret;
+}
+
 static long destroydomain(struct domain *d)
 {
 	if (d->id == 0)
@@ -114,7 +176,8 @@ static long unpausedomain(struct domain *d)
 	return 0;
 }
 
-static long domctl_locked(struct xen_domctl *op, bool *copyback)
+static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
+			  bool *copyback)
 {
 	struct domain *d;
 
@@ -141,6 +204,9 @@ static long domctl_locked(struct xen_domctl *op, bool *copyback)
 		return pausedomain(d);
 	case XEN_DOMCTL_unpausedomain:
 		return unpausedomain(d);
+	case XEN_DOMCTL_setvcpuaffinity:
+	case XEN_DOMCTL_getvcpuaffinity:
+		return vcpu_affinity(cpu, d, op->cmd, &op->u.vcpuaffinity);
 	case XEN_DOMCTL_setdomainhandle:
 		memcpy(d->handle, op->u.setdomainhandle.handle,
 		       sizeof(d->handle));
@@ -165,7 +231,7 @@ long do_domctl(struct hv_cpu *cpu, u64 arg)
 	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
 		return -XEN_EACCES;
 	spin_lock(&domain_lock);
-	ret = domctl_locked(&op, &copyback);
+	ret = domctl_locked(cpu, &op, &copyback);
 	spin_unlock(&domain_lock);
 	if (!ret && copyback && copy_to_guest(cpu, arg, &op, sizeof(op)))
 		ret = -XEN_EFAULT;

@@ -4,6 +4,7 @@
  * Xen 4.17's interface version and errors. Only dom0 calls it. kxen
  * keeps no NUMA topology: the host is one node, as Xen with numa=off.
  */
+#include <hv/cpumap.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
@@ -174,37 +175,6 @@ static long getdomaininfolist(struct hv_cpu *cpu,
 }
 
 /*
- * A CPU set as Xen hands it out: one bit a CPU id, as many bytes as the
- * caller's nr_bits needs, zeros past the ids there are. kxen refuses a
- * map over a page (32768 CPUs), so that a huge count cannot keep a CPU in
- * the hypervisor for long.
- */
-static long cpumap_to_guest(struct hv_cpu *cpu, struct xenctl_bitmap *map,
-			    bool online_cpus)
-{
-	u8 bytes[KXEN_MAX_CPUS / 8] = { 0 }, zero[64] = { 0 };
-	u32 i, want = (map->nr_bits + 7) / 8;
-	u32 have = (hv_machine.nr_cpu_ids + 7) / 8;
-	u64 buf = (u64)map->bitmap.p;
-
-	if (want > PAGE_SIZE)
-		return -XEN_EINVAL;
-	for (i = 0; online_cpus && i < hv_machine.nr_cpu_ids; i++)
-		if (hv_cpu_online(i))
-			bytes[i / 8] |= 1 << (i % 8);
-	if (have > want)
-		have = want;
-	if (copy_to_guest(cpu, buf, bytes, have))
-		return -XEN_EFAULT;
-	for (i = have; i < want; i += sizeof(zero))
-		if (copy_to_guest(cpu, buf + i, zero,
-				  want - i < sizeof(zero) ? want - i :
-							    sizeof(zero)))
-			return -XEN_EFAULT;
-	return 0;
-}
-
-/*
  * One pool, 0, of every online CPU, with the NULL scheduler, as Linux
  * schedules guest vCPUs; it cannot be split, so the ops that make,
  * change or remove pools are not supported.
@@ -220,9 +190,9 @@ static long cpupool_op(struct hv_cpu *cpu, struct xen_sysctl_cpupool_op *op)
 		spin_lock(&domain_lock);
 		op->n_dom = domain_count();
 		spin_unlock(&domain_lock);
-		return cpumap_to_guest(cpu, &op->cpumap, true);
+		return cpumap_to_guest(cpu, &op->cpumap, cpumap_online());
 	case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
-		return cpumap_to_guest(cpu, &op->cpumap, false);
+		return cpumap_to_guest(cpu, &op->cpumap, 0);
 	case XEN_SYSCTL_CPUPOOL_OP_CREATE:
 	case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
 	case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:

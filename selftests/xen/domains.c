@@ -3,12 +3,13 @@
  * Guest domains through Debian's libxenctrl, with kxen loaded: creating
  * a PVH domain as libxl does, what its record and vCPUs say, pausing,
  * Xen 4.17's id rules, the configurations kxen refuses and with which
- * errno, the CPU pool, many lifecycles, a full domain table, and that
- * free memory comes back. With --leave-domain it only creates a domain
+ * errno, the CPU pool, vCPU affinity, many lifecycles, a full domain
+ * table, and that free memory comes back. With --leave-domain it only creates a domain
  * and exits, so that a script can unload kxen with a domain in place.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xenctrl.h>
@@ -203,6 +204,114 @@ static void test_cpupool(xc_interface *xch)
 		xc_domain_destroy(xch, domid);
 }
 
+/* The first 64 CPU ids of a libxenctrl cpumap, and back. */
+static unsigned long long map_get(const xc_cpumap_t map, int size)
+{
+	unsigned long long bits = 0;
+	int i;
+
+	for (i = 0; i < size && i < 8; i++)
+		bits |= (unsigned long long)map[i] << (8 * i);
+	return bits;
+}
+
+static void map_set(xc_cpumap_t map, int size, unsigned long long bits)
+{
+	int i;
+
+	memset(map, 0, size);
+	for (i = 0; i < size && i < 8; i++)
+		map[i] = bits >> (8 * i);
+}
+
+static int set_affinity(xc_interface *xch, uint32_t domid, int vcpu,
+			xc_cpumap_t hard, xc_cpumap_t soft, uint32_t flags)
+{
+	return xc_vcpu_setaffinity(xch, domid, vcpu, hard, soft, flags);
+}
+
+static void test_affinity(xc_interface *xch)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(2);
+	int size = xc_get_cpumap_size(xch);
+	xc_cpumap_t hard = xc_cpumap_alloc(xch), soft = xc_cpumap_alloc(xch);
+	unsigned long long all, last, got_hard, got_soft;
+	uint32_t domid = 0, bare = 0;
+	xc_physinfo_t pi = { 0 };
+	bool ok;
+
+	ok = hard && soft && !xc_physinfo(xch, &pi) && pi.max_cpu_id < 64 &&
+	     !xc_domain_create(xch, &domid, &cfg) &&
+	     !xc_domain_max_vcpus(xch, domid, 2) &&
+	     !xc_domain_create(xch, &bare, &cfg);
+	if (!ok) {
+		ktap_test_result(0, "two domains and cpumaps for the affinity tests");
+		return;
+	}
+	all = (1ull << (pi.max_cpu_id + 1)) - 1;
+	last = 1ull << pi.max_cpu_id;
+	ok = !xc_vcpu_getaffinity(xch, domid, 1, hard, soft,
+				  XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT);
+	got_hard = map_get(hard, size);
+	got_soft = map_get(soft, size);
+	ktap_test_result(ok && got_hard == all && got_soft == all,
+			 "affinity: a new vCPU may run on every CPU (hard %#llx, soft %#llx)",
+			 got_hard, got_soft);
+
+	map_set(hard, size, last);
+	ok = !set_affinity(xch, domid, 1, hard, soft, XEN_VCPUAFFINITY_HARD);
+	got_hard = map_get(hard, size);
+	ok = ok && got_hard == last;
+	map_set(hard, size, 0);
+	ok = ok && !xc_vcpu_getaffinity(xch, domid, 1, hard, soft,
+					XEN_VCPUAFFINITY_HARD);
+	ktap_test_result(ok && map_get(hard, size) == last,
+			 "affinity: pinned to the last CPU, written back and read back (%#llx)",
+			 map_get(hard, size));
+
+	map_set(soft, size, 1);
+	ok = !set_affinity(xch, domid, 1, hard, soft, XEN_VCPUAFFINITY_SOFT);
+	got_soft = map_get(soft, size);
+	ok = ok && got_soft == (1 & last);
+	map_set(soft, size, 0);
+	ok = ok && !xc_vcpu_getaffinity(xch, domid, 1, hard, soft,
+					XEN_VCPUAFFINITY_SOFT);
+	ktap_test_result(ok && map_get(soft, size) == 1,
+			 "affinity: a soft affinity is kept as set, and what is in effect is within the hard one (%#llx)",
+			 got_soft);
+
+	map_set(hard, size, 0);
+	map_set(soft, size, all);
+	ktap_test_result(fails_with(set_affinity(xch, domid, 0, hard, soft,
+						 XEN_VCPUAFFINITY_HARD), EINVAL) &&
+			 fails_with(set_affinity(xch, domid, 0, hard, soft, 0),
+				    EINVAL) &&
+			 fails_with(xc_vcpu_getaffinity(xch, domid, 2, hard, soft,
+							XEN_VCPUAFFINITY_HARD),
+				    EINVAL) &&
+			 fails_with(xc_vcpu_getaffinity(xch, bare, 0, hard, soft,
+							XEN_VCPUAFFINITY_HARD),
+				    ESRCH) &&
+			 fails_with(xc_vcpu_getaffinity(xch, 4000, 0, hard, soft,
+							XEN_VCPUAFFINITY_HARD),
+				    ESRCH),
+			 "affinity: refused with no CPU or no flags, past max_vcpus (EINVAL), for a vCPU not made or a missing domain (ESRCH)");
+
+	ok = !xc_vcpu_getaffinity(xch, 0, 0, hard, soft,
+				  XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT);
+	got_hard = map_get(hard, size);
+	got_soft = map_get(soft, size);
+	ktap_test_result(ok && got_hard == 1 && got_soft == all &&
+			 fails_with(set_affinity(xch, 0, 0, hard, soft,
+						 XEN_VCPUAFFINITY_HARD), EPERM),
+			 "affinity: dom0's vCPU 0 is CPU 0 (hard %#llx) and cannot move (EPERM)",
+			 got_hard);
+	xc_domain_destroy(xch, bare);
+	xc_domain_destroy(xch, domid);
+	free(hard);
+	free(soft);
+}
+
 static void test_lifecycles(xc_interface *xch)
 {
 	struct xen_domctl_createdomain cfg = pvh_config(4);
@@ -249,7 +358,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--leave-domain"))
 		return !xch || xc_domain_create(xch, &domid, &cfg);
-	ktap_print_header(34);
+	ktap_print_header(39);
 	if (!xch) {
 		ktap_test_result(0, "libxenctrl opens");
 		return ktap_finished();
@@ -257,6 +366,7 @@ int main(int argc, char **argv)
 	test_pvh_domain(xch);
 	test_refusals(xch);
 	test_cpupool(xch);
+	test_affinity(xch);
 	test_lifecycles(xch);
 	xc_interface_close(xch);
 	return ktap_finished();

@@ -9,6 +9,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <hv/cpumap.h>
 #include <hv/p2m.h>
 #include <hv/spinlock.h>
 #include <kxen/types.h>
@@ -28,6 +29,9 @@ struct vcpu {
 	bool running;		/* on a CPU now, since run_start_tsc */
 	u64 run_start_tsc;
 	u64 run_ns;		/* running time of earlier runs */
+	/* Where it may run, and where it would rather (as Xen keeps them). */
+	cpumap_t hard_affinity;
+	cpumap_t soft_affinity;
 };
 
 struct domain {
