@@ -28,15 +28,25 @@ cpumap_t cpumap_online(void)
 	return map;
 }
 
-/* Bytes the CPU ids take, and bytes a bitmap of NR_BITS takes. */
-static u32 id_bytes(void)
+unsigned int cpumap_weight(cpumap_t map)
 {
-	return (hv_machine.nr_cpu_ids + 7) / 8;
+	unsigned int n;
+
+	for (n = 0; map; map &= map - 1)
+		n++;
+	return n;
 }
 
+/* Bytes a bitmap of NR_BITS takes (no overflow near 2^32 bits). */
 static u32 bitmap_bytes(u32 nr_bits)
 {
 	return nr_bits / 8 + !!(nr_bits % 8);
+}
+
+/* Bytes the CPU ids take. */
+static u32 id_bytes(void)
+{
+	return bitmap_bytes(hv_machine.nr_cpu_ids);
 }
 
 long cpumap_to_guest(struct hv_cpu *cpu, const struct xenctl_bitmap *bitmap,

@@ -78,12 +78,10 @@ int domain_init_dom0(u64 tot_pages)
 	u64 now = rdtsc();
 	struct domain *d;
 	struct vcpu *v;
-	u32 cpu, n = 0;
+	u32 cpu, n;
 
 	/* Counted from the map itself, which the loop below walks. */
-	for (cpu = 0; cpu < hv_machine.nr_cpu_ids; cpu++)
-		n += hv_cpu_online(cpu);
-	d = slot_alloc(n);
+	d = slot_alloc(cpumap_weight(cpumap_online()));
 	if (!d)
 		return -XEN_ENOMEM;
 	d->cdf = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;

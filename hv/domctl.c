@@ -71,16 +71,23 @@ static long max_vcpus(struct domain *d, u32 max)
 	return domain_make_vcpus(d, max);
 }
 
+/* vCPU ID of D, as Xen's vCPU domctls find it: past the count or not made. */
+static long find_vcpu(struct domain *d, u32 id, struct vcpu **v)
+{
+	if (id >= d->max_vcpus)
+		return -XEN_EINVAL;
+	*v = d->vcpu[id];
+	return *v ? 0 : -XEN_ESRCH;
+}
+
 static long getvcpuinfo(struct domain *d,
 			struct xen_domctl_getvcpuinfo *info)
 {
 	struct vcpu *v;
+	long ret = find_vcpu(d, info->vcpu, &v);
 
-	if (info->vcpu >= d->max_vcpus)
-		return -XEN_EINVAL;
-	v = d->vcpu[info->vcpu];
-	if (!v)
-		return -XEN_ESRCH;
+	if (ret)
+		return ret;
 	info->online = !v->down;
 	info->blocked = v->blocked;
 	info->running = v->running;
@@ -102,13 +109,10 @@ static long vcpu_affinity(struct hv_cpu *cpu, struct domain *d, u32 cmd,
 	bool soft = aff->flags & XEN_VCPUAFFINITY_SOFT;
 	cpumap_t online = cpumap_online(), map, old_hard;
 	struct vcpu *v;
-	long ret = 0;
+	long ret = find_vcpu(d, aff->vcpu, &v);
 
-	if (aff->vcpu >= d->max_vcpus)
-		return -XEN_EINVAL;
-	v = d->vcpu[aff->vcpu];
-	if (!v)
-		return -XEN_ESRCH;
+	if (ret)
+		return ret;
 	if ((!hard && !soft) || (hard && !aff->cpumap_hard.bitmap.p) ||
 	    (soft && !aff->cpumap_soft.bitmap.p))
 		return -XEN_EINVAL;

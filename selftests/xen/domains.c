@@ -224,12 +224,6 @@ static void map_set(xc_cpumap_t map, int size, unsigned long long bits)
 		map[i] = bits >> (8 * i);
 }
 
-static int set_affinity(xc_interface *xch, uint32_t domid, int vcpu,
-			xc_cpumap_t hard, xc_cpumap_t soft, uint32_t flags)
-{
-	return xc_vcpu_setaffinity(xch, domid, vcpu, hard, soft, flags);
-}
-
 static void test_affinity(xc_interface *xch)
 {
 	struct xen_domctl_createdomain cfg = pvh_config(2);
@@ -259,7 +253,8 @@ static void test_affinity(xc_interface *xch)
 			 got_hard, got_soft);
 
 	map_set(hard, size, last);
-	ok = !set_affinity(xch, domid, 1, hard, soft, XEN_VCPUAFFINITY_HARD);
+	ok = !xc_vcpu_setaffinity(xch, domid, 1, hard, soft,
+				  XEN_VCPUAFFINITY_HARD);
 	got_hard = map_get(hard, size);
 	ok = ok && got_hard == last;
 	map_set(hard, size, 0);
@@ -270,7 +265,8 @@ static void test_affinity(xc_interface *xch)
 			 map_get(hard, size));
 
 	map_set(soft, size, 1);
-	ok = !set_affinity(xch, domid, 1, hard, soft, XEN_VCPUAFFINITY_SOFT);
+	ok = !xc_vcpu_setaffinity(xch, domid, 1, hard, soft,
+				  XEN_VCPUAFFINITY_SOFT);
 	got_soft = map_get(soft, size);
 	ok = ok && got_soft == (1 & last);
 	map_set(soft, size, 0);
@@ -282,9 +278,12 @@ static void test_affinity(xc_interface *xch)
 
 	map_set(hard, size, 0);
 	map_set(soft, size, all);
-	ktap_test_result(fails_with(set_affinity(xch, domid, 0, hard, soft,
-						 XEN_VCPUAFFINITY_HARD), EINVAL) &&
-			 fails_with(set_affinity(xch, domid, 0, hard, soft, 0),
+	ktap_test_result(fails_with(xc_vcpu_setaffinity(xch, domid, 0, hard,
+							soft,
+							XEN_VCPUAFFINITY_HARD),
+				    EINVAL) &&
+			 fails_with(xc_vcpu_setaffinity(xch, domid, 0, hard,
+							soft, 0),
 				    EINVAL) &&
 			 fails_with(xc_vcpu_getaffinity(xch, domid, 2, hard, soft,
 							XEN_VCPUAFFINITY_HARD),
@@ -302,8 +301,9 @@ static void test_affinity(xc_interface *xch)
 	got_hard = map_get(hard, size);
 	got_soft = map_get(soft, size);
 	ktap_test_result(ok && got_hard == 1 && got_soft == all &&
-			 fails_with(set_affinity(xch, 0, 0, hard, soft,
-						 XEN_VCPUAFFINITY_HARD), EPERM),
+			 fails_with(xc_vcpu_setaffinity(xch, 0, 0, hard, soft,
+							XEN_VCPUAFFINITY_HARD),
+				    EPERM),
 			 "affinity: dom0's vCPU 0 is CPU 0 (hard %#llx) and cannot move (EPERM)",
 			 got_hard);
 	xc_domain_destroy(xch, bare);

@@ -29,58 +29,50 @@ static long tot_pages(uint32_t domid)
 	return xc_get_tot_pages(xch, domid);
 }
 
+/* memory_op OP with a copy of ARG (SIZE bytes) in a hypercall buffer. */
+static long raw_memory_op(unsigned int op, const void *arg, size_t size)
+{
+	void *buf = xencall_alloc_buffer(xcall, size);
+	long ret;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, arg, size);
+	ret = xencall2(xcall, __HYPERVISOR_memory_op, op, (unsigned long)buf);
+	xencall_free_buffer(xcall, buf);
+	return ret < 0 ? -errno : ret;
+}
+
 /* A reservation query (current, maximum, maximum_gpfn) made raw. */
 static long query(unsigned int op, uint32_t domid)
 {
-	domid_t *arg = xencall_alloc_buffer(xcall, sizeof(*arg));
-	long ret;
+	domid_t arg = domid;
 
-	if (!arg)
-		return -ENOMEM;
-	*arg = domid;
-	ret = xencall2(xcall, __HYPERVISOR_memory_op, op, (unsigned long)arg);
-	xencall_free_buffer(xcall, arg);
-	return ret < 0 ? -errno : ret;
+	return raw_memory_op(op, &arg, sizeof(arg));
 }
 
 /* populate_physmap with an extent list at LIST, which may be bad. */
 static long raw_populate(uint32_t domid, unsigned long list)
 {
-	struct xen_memory_reservation *r = xencall_alloc_buffer(xcall,
-								sizeof(*r));
-	long ret;
+	struct xen_memory_reservation r = { .nr_extents = 1, .domid = domid };
 
-	if (!r)
-		return -ENOMEM;
-	*r = (struct xen_memory_reservation){ .nr_extents = 1, .domid = domid };
-	r->extent_start.p = (xen_pfn_t *)list;
-	ret = xencall2(xcall, __HYPERVISOR_memory_op, XENMEM_populate_physmap,
-		       (unsigned long)r);
-	xencall_free_buffer(xcall, r);
-	return ret < 0 ? -errno : ret;
+	r.extent_start.p = (xen_pfn_t *)list;
+	return raw_memory_op(XENMEM_populate_physmap, &r, sizeof(r));
 }
 
 /* claim_pages with the fields libxenctrl always leaves zero set. */
 static long raw_claim(uint32_t domid, unsigned long list, unsigned int order,
 		      unsigned int flags)
 {
-	struct xen_memory_reservation *r = xencall_alloc_buffer(xcall,
-								sizeof(*r));
-	long ret;
-
-	if (!r)
-		return -ENOMEM;
-	*r = (struct xen_memory_reservation){
+	struct xen_memory_reservation r = {
 		.nr_extents = 1024,
 		.extent_order = order,
 		.mem_flags = flags,
 		.domid = domid,
 	};
-	r->extent_start.p = (xen_pfn_t *)list;
-	ret = xencall2(xcall, __HYPERVISOR_memory_op, XENMEM_claim_pages,
-		       (unsigned long)r);
-	xencall_free_buffer(xcall, r);
-	return ret < 0 ? -errno : ret;
+
+	r.extent_start.p = (xen_pfn_t *)list;
+	return raw_memory_op(XENMEM_claim_pages, &r, sizeof(r));
 }
 
 /* Outstanding claims: of one domain, or (DOMID_INVALID) of all. */

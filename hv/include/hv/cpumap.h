@@ -19,6 +19,8 @@ struct xenctl_bitmap;
 /* Every CPU id below nr_cpu_ids, and those of the CPUs online at load. */
 cpumap_t cpumap_all(void);
 cpumap_t cpumap_online(void);
+/* How many CPUs MAP holds (the compiler's builtin would need libgcc). */
+unsigned int cpumap_weight(cpumap_t map);
 
 /*
  * MAP into the caller's bitmap as Xen's bitmap_to_xenctl_bitmap() does:
