@@ -7,6 +7,7 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
+#include <hv/time.h>
 #include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
@@ -223,6 +224,8 @@ long domain_create(u16 id, void *config, struct domain **out)
 	d->max_maptrack_frames = maptrack;
 	d->max_grant_version = version;
 	d->controller_pauses = 1;	/* until the toolstack has built it */
+	d->tsc_mode = TSC_MODE_DEFAULT;
+	d->tsc_incarnation = 1;		/* Xen sets the default mode once */
 	memcpy(d->handle, c->handle, sizeof(d->handle));
 	*out = d;
 	return 0;
@@ -274,13 +277,6 @@ unsigned int domain_count(void)
 	for (i = 0; i < MAX_DOMAINS; i++)
 		n += domains[i].in_use;
 	return n;
-}
-
-/* TSC ticks as nanoseconds, without overflowing for years of ticks. */
-static u64 tsc_to_ns(u64 ticks)
-{
-	return ticks / hv_tsc_khz * 1000000 +
-	       ticks % hv_tsc_khz * 1000000 / hv_tsc_khz;
 }
 
 u64 vcpu_run_ns(const struct vcpu *v)

@@ -11,6 +11,7 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
+#include <hv/time.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
 
@@ -215,6 +216,25 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		memcpy(d->handle, op->u.setdomainhandle.handle,
 		       sizeof(d->handle));
 		return 0;
+	case XEN_DOMCTL_settscinfo:
+		/* Xen: not on the caller itself, which it cannot pause. */
+		if (d->id == 0)
+			return -XEN_EINVAL;
+		return domain_set_tsc_info(d, &op->u.tsc_info);
+	case XEN_DOMCTL_gettscinfo:
+		if (d->id == 0)
+			return -XEN_EINVAL;
+		domain_get_tsc_info(d, &op->u.tsc_info);
+		*copyback = true;
+		return 0;
+	case XEN_DOMCTL_get_paging_mempool_size:
+		if (d->id == 0)
+			return -XEN_EOPNOTSUPP;
+		op->u.paging_mempool.size = p2m_pool_bytes(&d->p2m);
+		*copyback = true;
+		return 0;
+	case XEN_DOMCTL_set_paging_mempool_size:
+		return domain_set_paging_pool(d, op->u.paging_mempool.size);
 	case XEN_DOMCTL_max_mem:
 		/* Lowering it below what the domain has only stops growth. */
 		d->max_pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
@@ -237,6 +257,8 @@ long do_domctl(struct hv_cpu *cpu, u64 arg)
 	spin_lock(&domain_lock);
 	ret = domctl_locked(cpu, &op, &copyback);
 	spin_unlock(&domain_lock);
+	if (ret > 0)	/* the same domctl again, as Xen's continuation */
+		return hypercall_continue(cpu, arg, 0);
 	if (!ret && copyback && copy_to_guest(cpu, arg, &op, sizeof(op)))
 		ret = -XEN_EFAULT;
 	return ret;

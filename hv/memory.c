@@ -250,6 +250,30 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 	return i;
 }
 
+/*
+ * Xen's arch_set_paging_mempool_size() for HVM: the size in whole pages
+ * that fit 32 bits. Growth takes PAGES_PER_GO pages at a time from what
+ * no domain has claimed (Xen takes these pages unowned, and claims bind
+ * unowned allocations too).
+ */
+long domain_set_paging_pool(struct domain *d, u64 bytes)
+{
+	u64 pages = bytes >> PAGE_SHIFT, avail = 0, step;
+	long missing;
+
+	if (d->id == 0)
+		return -XEN_EOPNOTSUPP;	/* dom0's tables are made at load */
+	if (bytes & (PAGE_SIZE - 1) || pages != (u32)pages)
+		return -XEN_EINVAL;
+	if (hv_pool.nr_free > outstanding_claims)
+		avail = hv_pool.nr_free - outstanding_claims;
+	step = avail < PAGES_PER_GO ? avail : PAGES_PER_GO;
+	missing = p2m_resize_pool(&d->p2m, pages, step);
+	if (missing < 0 || (missing && step < PAGES_PER_GO))
+		return -XEN_ENOMEM;
+	return missing ? 1 : 0;
+}
+
 /* claim_pages: Xen checks the arguments, then the domain, in this order. */
 static long claim_pages(struct hv_cpu *cpu, u64 arg)
 {

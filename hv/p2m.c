@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Building and walking a domain's nested page tables, whatever their
- * entry format. The only allocations are table pages from the pool.
+ * entry format. The only allocations are table pages: from the p2m's
+ * spare pages (its paging pool) while it has any, else from the pool.
  */
 #include <hv/errno.h>
 #include <hv/p2m.h>
+#include <hv/string.h>
 
 #define ENTRIES		512
 #define LEVEL_SHIFT(l)	(PAGE_SHIFT + 9 * ((l) - 1))
@@ -21,6 +23,49 @@ static bool is_table(const struct p2m *p2m, u64 entry, unsigned int level)
 	       !p2m->fmt->is_leaf(entry, level);
 }
 
+/* Spare pages are linked through their first word. */
+static void spare_push(struct p2m *p2m, u64 *page)
+{
+	page[0] = (u64)p2m->spare;
+	p2m->spare = page;
+	p2m->nr_spare++;
+}
+
+static u64 *spare_pop(struct p2m *p2m)
+{
+	u64 *page = p2m->spare;
+
+	if (page) {
+		p2m->spare = (u64 *)page[0];
+		p2m->nr_spare--;
+	}
+	return page;
+}
+
+/* A zeroed table page. */
+static u64 *table_alloc(struct p2m *p2m)
+{
+	u64 *table = spare_pop(p2m);
+
+	if (table)
+		memset(table, 0, PAGE_SIZE);	/* it held old entries */
+	else
+		table = page_alloc(p2m->pool);
+	if (table)
+		p2m->table_pages++;
+	return table;
+}
+
+/* Back to the paging pool while it is short of its size, else freed. */
+static void table_free(struct p2m *p2m, u64 *table)
+{
+	p2m->table_pages--;
+	if (p2m->table_pages + p2m->nr_spare < p2m->pool_pages)
+		spare_push(p2m, table);
+	else
+		page_free(p2m->pool, table);
+}
+
 /* Frees the table ENTRY points to at LEVEL, and every table below it. */
 static void free_tables(struct p2m *p2m, u64 entry, unsigned int level)
 {
@@ -32,7 +77,7 @@ static void free_tables(struct p2m *p2m, u64 entry, unsigned int level)
 	table = table_of(p2m, entry);
 	for (i = 0; i < ENTRIES; i++)
 		free_tables(p2m, table[i], level - 1);
-	page_free(p2m->pool, table);
+	table_free(p2m, table);
 }
 
 int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
@@ -47,8 +92,8 @@ int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
 		.pool = pool,
 		.levels = levels,
 		.max_leaf_level = max_leaf_level,
-		.root = page_alloc(pool),
 	};
+	p2m->root = table_alloc(p2m);
 	if (!p2m->root)
 		return -ENOMEM;
 	p2m->root_pa = page_pool_pa(pool, p2m->root);
@@ -59,10 +104,30 @@ void p2m_destroy(struct p2m *p2m)
 {
 	int i;
 
+	p2m->pool_pages = 0;
 	for (i = 0; i < ENTRIES; i++)
 		free_tables(p2m, p2m->root[i], p2m->levels);
-	page_free(p2m->pool, p2m->root);
+	table_free(p2m, p2m->root);
 	p2m->root = NULL;
+	p2m_resize_pool(p2m, 0, 0);
+}
+
+long p2m_resize_pool(struct p2m *p2m, u64 pages, u64 max_new)
+{
+	u64 *page;
+
+	p2m->pool_pages = pages;
+	while (p2m->table_pages + p2m->nr_spare > pages && p2m->spare)
+		page_free(p2m->pool, spare_pop(p2m));
+	for (; p2m->table_pages + p2m->nr_spare < pages; max_new--) {
+		if (!max_new)
+			return pages - p2m->table_pages - p2m->nr_spare;
+		page = page_alloc(p2m->pool);
+		if (!page)
+			return -ENOMEM;
+		spare_push(p2m, page);
+	}
+	return 0;
 }
 
 /*
@@ -77,7 +142,7 @@ static u64 *subtable(struct p2m *p2m, u64 *entry, unsigned int level)
 
 	if (is_table(p2m, *entry, level))
 		return table_of(p2m, *entry);
-	table = page_alloc(p2m->pool);
+	table = table_alloc(p2m);
 	if (!table)
 		return NULL;
 	if (fmt->present(*entry)) {

@@ -2,7 +2,7 @@
 /*
  * Unit tests for hv/p2m.c with the NPT format: dom0-style identity maps
  * with large pages, holes punched for the hypervisor, 5-level reach,
- * pool exhaustion, and random changes checked page by page against a
+ * pool exhaustion, the paging pool's spare pages, and random changes checked page by page against a
  * plain array, the last for the host and EPT formats too (and EPT's
  * memory types); and the bits each format puts in its entries, from the
  * AMD and Intel manuals.
@@ -181,6 +181,51 @@ static void test_out_of_memory(void)
 	drop_pool();
 }
 
+/* Xen's paging pool: tables come from the spares, go back, shrink. */
+static void test_paging_pool(void)
+{
+	u64 start, after_init;
+	struct p2m p2m;
+
+	make_pool(64);
+	start = pool.nr_free;
+	p2m_init(&p2m, &npt_format, 4, 3, &pool);
+	after_init = pool.nr_free;
+	ktap_test_result(!p2m_resize_pool(&p2m, 10, 100) &&
+			 after_init - pool.nr_free == 9 &&
+			 p2m_pool_bytes(&p2m) == 10 * PAGE_SIZE,
+			 "pool: growing takes pages beyond the root in use");
+	p2m_set(&p2m, 0x1000, 0x5000, PAGE_SIZE, P2M_RAM);
+	ktap_test_result(after_init - pool.nr_free == 9 &&
+			 p2m.table_pages == 4 && p2m.nr_spare == 6 &&
+			 p2m_pool_bytes(&p2m) == 10 * PAGE_SIZE,
+			 "pool: new tables are spares, not page-pool pages");
+	p2m_set(&p2m, 0, 0, GiB, P2M_INVALID);
+	p2m_set(&p2m, 0x3000, 0x9000, PAGE_SIZE, P2M_RAM);
+	ktap_test_result(p2m.table_pages == 4 && p2m.nr_spare == 6 &&
+			 maps(&p2m, 0x3000, 0x9000, P2M_RAM, 1) &&
+			 maps(&p2m, 0x1000, 0, P2M_INVALID, 0),
+			 "pool: freed tables return and come back zeroed");
+	ktap_test_result(p2m_resize_pool(&p2m, 20, 5) == 5 &&
+			 p2m_pool_bytes(&p2m) == 15 * PAGE_SIZE &&
+			 p2m_resize_pool(&p2m, 100, 100) == -ENOMEM &&
+			 pool.nr_free == 0,
+			 "pool: growth stops at its allowance or -ENOMEM");
+	ktap_test_result(!p2m_resize_pool(&p2m, 3, 0) &&
+			 p2m.nr_spare == 0 && p2m.table_pages == 4 &&
+			 after_init - pool.nr_free == 3,
+			 "pool: shrinking frees spares, never tables in use");
+	/* The 1G table stays: two tables go, one of them to the spares. */
+	p2m_set(&p2m, 0, 0, GiB, P2M_INVALID);
+	ktap_test_result(p2m.table_pages == 2 && p2m.nr_spare == 1,
+			 "pool: freed tables refill it only up to its size");
+	p2m_resize_pool(&p2m, 30, 30);
+	p2m_destroy(&p2m);
+	ktap_test_result(pool.nr_free == start,
+			 "pool: destroy frees tables and spares");
+	drop_pool();
+}
+
 /*
  * Random operations on the first 64 MiB, with 2M-aligned ranges half the
  * time so leaves are made, split and merged over; the p2m must agree
@@ -295,12 +340,13 @@ static void test_entry_bits(void)
 
 int main(void)
 {
-	ktap_print_header(31);
+	ktap_print_header(38);
 	test_dom0_identity();
 	test_replace_frees();
 	test_no_1g();
 	test_levels();
 	test_out_of_memory();
+	test_paging_pool();
 	test_random_against_model(&npt_format, "npt");
 	test_random_against_model(&host_pt_format, "host");
 	test_random_against_model(&ept_format, "ept");

@@ -3,7 +3,7 @@
  * Guest domains through Debian's libxenctrl, with kxen loaded: creating
  * a PVH domain as libxl does, what its record and vCPUs say, pausing,
  * Xen 4.17's id rules, the configurations kxen refuses and with which
- * errno, the CPU pool, vCPU affinity, many lifecycles, a full domain
+ * errno, the CPU pool, vCPU affinity, TSC modes, many lifecycles, a full domain
  * table, and that free memory comes back. With --leave-domain it only creates a domain
  * and exits, so that a script can unload kxen with a domain in place.
  */
@@ -22,6 +22,10 @@
 #define MAX_DOMAINS	64	/* kxen's table, dom0 included */
 #define LIFECYCLES	100
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* Xen 4.17's TSC modes (xen/arch/x86/include/asm/time.h). */
+#define TSC_MODE_DEFAULT	0
+#define TSC_MODE_ALWAYS_EMULATE	1
+#define TSC_MODE_NEVER_EMULATE	2
 
 static int domain_count(xc_interface *xch)
 {
@@ -312,6 +316,69 @@ static void test_affinity(xc_interface *xch)
 	free(soft);
 }
 
+struct tsc_info {
+	uint32_t mode, khz, incarnation;
+	uint64_t elapsed_ns;
+};
+
+static bool get_tsc(xc_interface *xch, uint32_t domid, struct tsc_info *t)
+{
+	return !xc_domain_get_tsc_info(xch, domid, &t->mode, &t->elapsed_ns,
+				       &t->khz, &t->incarnation);
+}
+
+/*
+ * kxen's guests read the host TSC, so the modes that need no RDTSC
+ * emulation are kept as Xen keeps them and the others are refused.
+ */
+static void test_tsc_info(xc_interface *xch)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(1);
+	struct tsc_info t = { 0 }, later = { 0 };
+	xc_physinfo_t pi = { 0 };
+	uint32_t domid = 0;
+	bool ok;
+
+	if (xc_physinfo(xch, &pi) || xc_domain_create(xch, &domid, &cfg)) {
+		ktap_test_result(0, "a domain for the TSC tests");
+		return;
+	}
+	ok = get_tsc(xch, domid, &t) && get_tsc(xch, domid, &later);
+	ktap_test_result(ok && t.mode == TSC_MODE_DEFAULT &&
+			 t.incarnation == 1 && t.khz == pi.cpu_khz &&
+			 t.elapsed_ns && later.elapsed_ns > t.elapsed_ns,
+			 "tsc: a new domain has the default mode at the host's %u kHz, incarnation 1, the TSC in ns",
+			 pi.cpu_khz);
+	ok = !xc_domain_set_tsc_info(xch, domid, TSC_MODE_NEVER_EMULATE, 0,
+				     0, 5) && get_tsc(xch, domid, &t);
+	ktap_test_result(ok && t.mode == TSC_MODE_NEVER_EMULATE &&
+			 t.incarnation == 6 && !t.elapsed_ns && !t.khz,
+			 "tsc: never-emulate is kept, the incarnation counted on, no time or frequency reported");
+	ok = !xc_domain_set_tsc_info(xch, domid, TSC_MODE_DEFAULT, 0,
+				     pi.cpu_khz, 0) && get_tsc(xch, domid, &t);
+	ktap_test_result(ok && t.mode == TSC_MODE_DEFAULT && t.incarnation == 1,
+			 "tsc: the default mode at the host's frequency is accepted");
+	ok = fails_with(xc_domain_set_tsc_info(xch, domid, TSC_MODE_DEFAULT,
+					       0, pi.cpu_khz + 1000, 0),
+			EOPNOTSUPP) &&
+	     fails_with(xc_domain_set_tsc_info(xch, domid,
+					       TSC_MODE_ALWAYS_EMULATE, 0, 0, 0),
+			EOPNOTSUPP) &&
+	     fails_with(xc_domain_set_tsc_info(xch, domid, 3, 0, 0, 0), EINVAL);
+	ktap_test_result(ok && get_tsc(xch, domid, &t) &&
+			 t.mode == TSC_MODE_DEFAULT && t.incarnation == 1,
+			 "tsc: RDTSC emulation (another frequency, always) is EOPNOTSUPP, an unknown mode EINVAL, nothing changed");
+	ok = fails_with(xc_domain_set_tsc_info(xch, 0, TSC_MODE_DEFAULT, 0, 0,
+					       0), EINVAL) &&
+	     fails_with(xc_domain_get_tsc_info(xch, 0, &t.mode, &t.elapsed_ns,
+					       &t.khz, &t.incarnation),
+			EINVAL) &&
+	     fails_with(xc_domain_set_tsc_info(xch, 4000, TSC_MODE_DEFAULT, 0,
+					       0, 0), ESRCH);
+	ktap_test_result(ok && !xc_domain_destroy(xch, domid),
+			 "tsc: dom0 (the caller) is EINVAL, a missing domain ESRCH");
+}
+
 static void test_lifecycles(xc_interface *xch)
 {
 	struct xen_domctl_createdomain cfg = pvh_config(4);
@@ -358,7 +425,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--leave-domain"))
 		return !xch || xc_domain_create(xch, &domid, &cfg);
-	ktap_print_header(39);
+	ktap_print_header(44);
 	if (!xch) {
 		ktap_test_result(0, "libxenctrl opens");
 		return ktap_finished();
@@ -367,6 +434,7 @@ int main(int argc, char **argv)
 	test_refusals(xch);
 	test_cpupool(xch);
 	test_affinity(xch);
+	test_tsc_info(xch);
 	test_lifecycles(xch);
 	xc_interface_close(xch);
 	return ktap_finished();

@@ -301,6 +301,66 @@ static void test_claims(void)
 			 "claim: destroying the domains drops their claims and frees their memory");
 }
 
+static uint64_t pool_bytes(uint32_t domid)
+{
+	uint64_t size = 0;
+
+	return xc_get_paging_mempool_size(xch, domid, &size) ? ~0ull : size;
+}
+
+/*
+ * The paging mempool: pages kept for a domain's nested page tables, out
+ * of free memory, used by its tables first and given back on destroy.
+ */
+static void test_paging_pool(void)
+{
+	unsigned long before = free_pages(xch), made, spare;
+	uint32_t domid = new_domain(64 << 10);
+	uint64_t in_use;
+	bool ok;
+
+	made = free_pages(xch);
+	ktap_test_result(domid && pool_bytes(domid) == 4096,
+			 "pool: a new domain's is its root table, 4 KiB");
+	ok = !xc_set_paging_mempool_size(xch, domid, 1 << 20);
+	ktap_test_result(ok && pool_bytes(domid) == 1 << 20 &&
+			 made - free_pages(xch) == 255,
+			 "pool: set to 1 MiB, it takes 255 more pages from free memory");
+	made = free_pages(xch);
+	ok = populate(domid, 0, 2, ORDER_2M, 1ul << 18) == 2;
+	ktap_test_result(ok && made - free_pages(xch) == 2 * PAGES_2M &&
+			 pool_bytes(domid) == 1 << 20,
+			 "pool: populating 2 x 2 MiB a GiB apart takes its tables from the pool");
+	ok = !xc_set_paging_mempool_size(xch, domid, 0);
+	in_use = pool_bytes(domid);
+	spare = (1 << 20) / 4096 - in_use / 4096;
+	ktap_test_result(ok && in_use > 4096 && in_use < 1 << 20 &&
+			 free_pages(xch) - made + 2 * PAGES_2M == spare,
+			 "pool: set to 0, it frees its %lu spare pages and keeps the %llu KiB of tables in use",
+			 spare, (unsigned long long)in_use >> 10);
+	ok = !xc_set_paging_mempool_size(xch, domid, 8 << 20);
+	ktap_test_result(ok && pool_bytes(domid) == 8 << 20,
+			 "pool: 8 MiB (more than one go: a continuation)");
+	ok = fails_with(xc_set_paging_mempool_size(xch, domid, 4097), EINVAL) &&
+	     fails_with(xc_set_paging_mempool_size(xch, domid, 1ull << 44),
+			EINVAL) &&
+	     fails_with(xc_set_paging_mempool_size(xch, 0, 1 << 20),
+			EOPNOTSUPP) &&
+	     xc_get_paging_mempool_size(xch, 0, &in_use) &&
+	     errno == EOPNOTSUPP &&
+	     fails_with(xc_set_paging_mempool_size(xch, 4000, 1 << 20), ESRCH);
+	ktap_test_result(ok && pool_bytes(domid) == 8 << 20,
+			 "pool: part of a page or 2^32 pages EINVAL, dom0 EOPNOTSUPP, a missing domain ESRCH");
+	ok = fails_with(xc_set_paging_mempool_size(xch, domid,
+						   (free_pages(xch) + 4096) *
+						   4096ull), ENOMEM);
+	ktap_test_result(ok && free_pages(xch) < 1024,
+			 "pool: more than is free is ENOMEM, after taking what there was");
+	ok = !xc_domain_destroy(xch, domid);
+	ktap_test_result(ok && free_pages(xch) == before,
+			 "pool: destroy gives it all back");
+}
+
 /* A 1 GiB extent when the pool can hold one, as dom0 may ask (order 18). */
 static void test_1g_extent(void)
 {
@@ -326,7 +386,7 @@ int main(void)
 {
 	xch = xc_interface_open(NULL, NULL, 0);
 	xcall = xencall_open(NULL, 0);
-	ktap_print_header(28);
+	ktap_print_header(36);
 	if (!xch || !xcall) {
 		ktap_test_result(0, "libxenctrl and libxencall open");
 		return ktap_finished();
@@ -334,6 +394,7 @@ int main(void)
 	test_populate();
 	test_limits();
 	test_claims();
+	test_paging_pool();
 	test_1g_extent();
 	xencall_close(xcall);
 	xc_interface_close(xch);

@@ -55,6 +55,8 @@ struct domain {
 	/* Guest-physical memory; dom0 has dom0_p2m instead. */
 	struct p2m p2m;
 	u64 max_mapped_gfn;		/* the highest ever populated */
+	u32 tsc_mode;			/* TSC_MODE_*, hv/time.c */
+	u32 tsc_incarnation;
 };
 
 /* Held by every domctl and by the sysctls that list domains. */
@@ -89,6 +91,11 @@ struct domain *domain_next(u16 id);
 unsigned int domain_count(void);
 /* Fills a struct xen_domctl_getdomaininfo (as void: Xen's tools header). */
 void domain_info(const struct domain *d, void *info);
+/*
+ * XEN_DOMCTL_set_paging_mempool_size (hv/memory.c): 0, a negative Xen
+ * errno, or 1 when the caller should continue the hypercall.
+ */
+long domain_set_paging_pool(struct domain *d, u64 bytes);
 /* Nanoseconds V has been running, its current run included. */
 u64 vcpu_run_ns(const struct vcpu *v);
 

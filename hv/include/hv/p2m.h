@@ -46,6 +46,17 @@ struct p2m {
 	unsigned int max_leaf_level;	/* 3 with 1G pages, else 2 */
 	u64 *root;
 	u64 root_pa;
+	u64 table_pages;		/* in the tables, the root included */
+	/*
+	 * Xen's paging pool: pool_pages are kept for the tables, those in
+	 * use included, with the rest as spares (linked through their
+	 * first word). Tables come from the spares first and go back to
+	 * them while the pool is short; past its size they come from and
+	 * go to the page pool, where Xen would fail instead.
+	 */
+	u64 pool_pages;
+	u64 *spare;
+	u64 nr_spare;
 };
 
 /* The addresses the tables can map: [0, reach). */
@@ -57,8 +68,22 @@ static inline u64 p2m_reach(const struct p2m *p2m)
 int p2m_init(struct p2m *p2m, const struct p2m_format *fmt,
 	     unsigned int levels, unsigned int max_leaf_level,
 	     struct page_pool *pool);
-/* Frees every table page. */
+/* Frees every table page and every spare one. */
 void p2m_destroy(struct p2m *p2m);
+
+/*
+ * Make the paging pool PAGES pages, taking at most MAX_NEW from the page
+ * pool (spares are freed at once down to what the tables use). Returns
+ * the pages still missing, 0 when done, or -ENOMEM when the page pool
+ * ran dry; what was added stays.
+ */
+long p2m_resize_pool(struct p2m *p2m, u64 pages, u64 max_new);
+
+/* Bytes in the paging pool: tables in use and spares. */
+static inline u64 p2m_pool_bytes(const struct p2m *p2m)
+{
+	return (p2m->table_pages + p2m->nr_spare) << PAGE_SHIFT;
+}
 
 /*
  * Map [gpa, gpa + size) to [hpa, ...) as TYPE, or unmap it with
