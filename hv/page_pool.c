@@ -59,52 +59,48 @@ int page_pool_init(struct page_pool *pool, void *va,
 	return 0;
 }
 
-/* The page index one past the chunk holding page INDEX. */
-static u64 chunk_end(const struct page_pool *pool, u64 index)
-{
-	u64 end = 0;
-	unsigned int i;
-
-	for (i = 0; i < pool->nr_chunks; i++) {
-		end += pool->chunks[i].nr_pages;
-		if (index < end)
-			break;
-	}
-	return end;
-}
-
 void *pages_alloc(struct page_pool *pool, u64 n)
 {
-	u64 first = 0, run = 0, page, end;
+	u64 first = 0, run = 0, page, start = 0, end, lowest_free = ~0ull;
+	unsigned int c;
 	void *va = NULL;
 
 	if (!n)
 		return NULL;
 	spin_lock(&pool->lock);
-	end = chunk_end(pool, 0);
-	for (page = 0; page < pool->nr_pages && run < n; page++) {
-		if (page == end) {	/* runs never cross chunks */
-			end = chunk_end(pool, page);
-			run = 0;
+	/* Runs never cross chunks; every page below the hint is used. */
+	for (c = 0; c < pool->nr_chunks && run < n; c++, start = end) {
+		end = start + pool->chunks[c].nr_pages;
+		run = 0;
+		page = start > pool->hint ? start : pool->hint;
+		for (; page < end && run < n; page++) {
+			/* Step over a word of used pages at once. */
+			if (!(page % BITS_PER_WORD) && page + BITS_PER_WORD <= end &&
+			    pool->used[page / BITS_PER_WORD] == ~0ull) {
+				page += BITS_PER_WORD - 1;
+				run = 0;
+				continue;
+			}
+			if (test_used(pool, page)) {
+				run = 0;
+				continue;
+			}
+			if (lowest_free == ~0ull)
+				lowest_free = page;
+			if (!run++)
+				first = page;
 		}
-		/* Step over a word of used pages at once: guests fill it. */
-		if (!(page % BITS_PER_WORD) && page + BITS_PER_WORD <= end &&
-		    pool->used[page / BITS_PER_WORD] == ~0ull) {
-			page += BITS_PER_WORD - 1;
-			run = 0;
-			continue;
-		}
-		if (test_used(pool, page)) {
-			run = 0;
-			continue;
-		}
-		if (!run++)
-			first = page;
 	}
 	if (run == n) {
 		set_used(pool, first, n, true);
 		va = pool->va + first * PAGE_SIZE;
+		if (lowest_free == first)
+			lowest_free = first + n;
 	}
+	if (lowest_free != ~0ull)
+		pool->hint = lowest_free;
+	else if (!va)
+		pool->hint = pool->nr_pages;
 	spin_unlock(&pool->lock);
 
 	if (va)
@@ -118,6 +114,8 @@ void pages_free(struct page_pool *pool, void *va, u64 n)
 
 	spin_lock(&pool->lock);
 	set_used(pool, first, n, false);
+	if (first < pool->hint)
+		pool->hint = first;
 	spin_unlock(&pool->lock);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for hv/page_pool.c: accounting, zeroing, physical
- * contiguity across chunks, and address translation.
+ * contiguity across chunks, address translation, and random allocations
+ * and frees against a model of first fit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,69 @@ static void test_full_words(void)
 	free(buf);
 }
 
+/*
+ * Random runs taken and given back in a pool of three chunks: every
+ * allocation must be the lowest run that fits in one chunk (first fit,
+ * which the allocator's hint of used pages below must not change), or
+ * NULL when none does.
+ */
+#define MODEL_PAGES 700
+static void test_random_first_fit(void)
+{
+	static const struct page_pool_chunk three[] = {
+		{ .pa = 0x100000000ull, .nr_pages = 300 },
+		{ .pa = 0x500000000ull, .nr_pages = 100 },
+		{ .pa = 0x300000000ull, .nr_pages = 300 },
+	};
+	static u8 *runs[MODEL_PAGES];
+	static u64 run_len[MODEL_PAGES];
+	u8 *buf = aligned_alloc(PAGE_SIZE, MODEL_PAGES * PAGE_SIZE);
+	bool used[MODEL_PAGES] = { false }, ok = true;
+	unsigned int live = 0, i, step;
+	struct page_pool p;
+
+	srand(7);
+	page_pool_init(&p, buf, three, 3);
+	used[0] = true;		/* the bitmap */
+	for (step = 0; step < 20000 && ok; step++) {
+		if (live && (rand() % 2 || live == MODEL_PAGES)) {
+			i = rand() % live;
+			pages_free(&p, runs[i], run_len[i]);
+			memset(&used[(runs[i] - buf) / PAGE_SIZE], 0, run_len[i]);
+			runs[i] = runs[--live];
+			run_len[i] = run_len[live];
+		} else {
+			u64 n = rand() % 4 ? 1 + rand() % 4 : 1 + rand() % 120;
+			u64 want = ~0ull, start = 0, page, run;
+			u8 *got;
+			unsigned int c;
+
+			for (c = 0; c < 3 && want == ~0ull; c++) {
+				for (page = start, run = 0;
+				     page < start + three[c].nr_pages; page++) {
+					run = used[page] ? 0 : run + 1;
+					if (run == n) {
+						want = page + 1 - n;
+						break;
+					}
+				}
+				start += three[c].nr_pages;
+			}
+			got = pages_alloc(&p, n);
+			ok = want == ~0ull ? !got :
+			     got == buf + want * PAGE_SIZE;
+			if (got) {
+				memset(&used[want], 1, n);
+				runs[live] = got;
+				run_len[live++] = n;
+			}
+		}
+	}
+	ktap_test_result(ok, "20000 random allocations and frees are first fit (step %u)",
+			 step);
+	free(buf);
+}
+
 static void test_too_small(void)
 {
 	static const struct page_pool_chunk one = { .pa = 0, .nr_pages = 1 };
@@ -142,7 +206,7 @@ static void test_too_small(void)
 
 int main(void)
 {
-	ktap_print_header(14);
+	ktap_print_header(15);
 	setup();
 	test_init();
 	test_translation();
@@ -150,6 +214,7 @@ int main(void)
 	test_contiguity();
 	test_exhaustion();
 	test_full_words();
+	test_random_first_fit();
 	test_too_small();
 	free(mem);
 	return ktap_finished();

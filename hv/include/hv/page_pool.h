@@ -31,6 +31,7 @@ struct page_pool {
 	unsigned int nr_chunks;
 	u64 *used;			/* bitmap, one bit a page, in the pool */
 	u64 nr_free;
+	u64 hint;			/* every page below it is used */
 	struct hv_spinlock lock;
 };
 
