@@ -35,7 +35,8 @@ userspace/kxen: userspace/kxen.c
 # Helpers the lab selftests run in dom0 (same Debian, so host-built).
 SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/sysctl build/selftests/xen/domctl \
-	build/selftests/xen/domains build/selftests/xen/memory
+	build/selftests/xen/domains build/selftests/xen/memory \
+	build/selftests/xen/hvmcontext
 
 selftests: $(SELFTEST_PROGS)
 

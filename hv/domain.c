@@ -23,6 +23,9 @@
 struct hv_spinlock domain_lock;
 static struct domain domains[MAX_DOMAINS];
 
+/* A vCPU is one pool page. */
+_Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu");
+
 static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 {
 	struct vcpu *v = page_alloc(&hv_pool);
@@ -36,6 +39,7 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 		.hard_affinity = cpumap_all(),
 		.soft_affinity = cpumap_all(),
 	};
+	vcpu_reset_cache_attrs(v);
 	d->vcpu[id] = v;
 	return v;
 }

@@ -235,6 +235,15 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		return 0;
 	case XEN_DOMCTL_set_paging_mempool_size:
 		return domain_set_paging_pool(d, op->u.paging_mempool.size);
+	case XEN_DOMCTL_gethvmcontext:
+		if (d->id == 0)
+			return -XEN_EINVAL;
+		*copyback = true;
+		return domain_get_hvm_context(cpu, d, &op->u.hvmcontext);
+	case XEN_DOMCTL_sethvmcontext:
+		if (d->id == 0)
+			return -XEN_EINVAL;
+		return domain_set_hvm_context(cpu, d, &op->u.hvmcontext);
 	case XEN_DOMCTL_max_mem:
 		/* Lowering it below what the domain has only stops growth. */
 		d->max_pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);

@@ -62,6 +62,19 @@ static bool type_valid(const struct mtrr_state *s, u64 type)
 	       type == MEM_WB || (type == MEM_WC && s->has_wc);
 }
 
+bool pat_valid(u64 pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 64; i += 8) {
+		u64 type = pat >> i & MTRR_TYPE;
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
 /* Variable range N as [*start, *end); false if it is disabled. */
 static bool var_range(const struct mtrr_state *s, unsigned int n, u64 *start,
 		      u64 *end)

@@ -50,22 +50,10 @@ static long readconsole(struct hv_cpu *cpu, struct xen_sysctl_readconsole *rc)
 	return 0;
 }
 
-/* The host's CPUID leaf, or zeros where the CPU has no such leaf. */
-static u32 cpuid_reg(u32 leaf, u32 subleaf, unsigned int reg)
-{
-	u32 r[4] = { 0 };
-
-	cpuid_count(leaf & 0x80000000, 0, r);
-	if (r[0] < leaf)
-		return 0;
-	cpuid_count(leaf, subleaf, r);
-	return r[reg];
-}
-
-enum { EAX, EBX, ECX, EDX };
-
 static void physinfo(struct xen_sysctl_physinfo *pi)
 {
+	unsigned int i;
+
 	*pi = (struct xen_sysctl_physinfo){
 		.threads_per_core = hv_machine.threads_per_core,
 		.cores_per_socket = hv_machine.cores_per_socket,
@@ -80,15 +68,10 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 		.free_pages = hv_pool.nr_free,
 		.outstanding_pages = memory_outstanding_claims(),
 		.max_mfn = hv_machine.max_mfn,
-		/* Xen's featureset words 0-7 (xen/arch-x86/cpufeatureset.h). */
-		.hw_cap = {
-			cpuid_reg(1, 0, EDX), cpuid_reg(1, 0, ECX),
-			cpuid_reg(0x80000001, 0, EDX),
-			cpuid_reg(0x80000001, 0, ECX),
-			cpuid_reg(0xd, 1, EAX), cpuid_reg(7, 0, EBX),
-			cpuid_reg(7, 0, ECX), cpuid_reg(0x80000007, 0, EDX),
-		},
 	};
+	/* Xen's featureset words 0-7. */
+	for (i = 0; i < ARRAY_SIZE(pi->hw_cap); i++)
+		pi->hw_cap[i] = host_featureset_word(i);
 }
 
 /*

@@ -10,12 +10,6 @@
 #include <hv/x86_arch.h>
 #include "vmcs.h"
 
-#define CR0_PE			BIT_ULL(0)
-#define CR0_PG			BIT_ULL(31)
-#define CR4_PAE			BIT_ULL(5)
-#define CR4_PCIDE		BIT_ULL(17)
-#define EFER_LME		BIT_ULL(8)
-#define EFER_LMA		BIT_ULL(10)
 #define EFER_RESERVED		(~0xd01ull)	/* but SCE, LME, LMA, NXE */
 #define RFLAGS_FIXED1		BIT_ULL(1)
 #define RFLAGS_RESERVED		(0xffffffffffc08028ull)

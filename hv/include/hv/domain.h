@@ -10,15 +10,20 @@
 #define HV_DOMAIN_H
 
 #include <hv/cpumap.h>
+#include <hv/mtrr.h>
 #include <hv/p2m.h>
 #include <hv/spinlock.h>
+#include <hv/xen.h>
 #include <kxen/types.h>
+#include <xen/hvm/save.h>
 
 #define MAX_DOMAINS	64
 /* Xen's HVM_MAX_VCPUS: what a PVH or HVM guest may ask for. */
 #define DOMAIN_MAX_VCPUS	128
 
 struct domain;
+struct hv_cpu;
+struct xen_domctl_hvmcontext;
 
 struct vcpu {
 	struct domain *domain;
@@ -32,6 +37,15 @@ struct vcpu {
 	/* Where it may run, and where it would rather (as Xen keeps them). */
 	cpumap_t hard_affinity;
 	cpumap_t soft_affinity;
+	/*
+	 * Architectural state of a guest vCPU in Xen's save-record form,
+	 * as XEN_DOMCTL_sethvmcontext loads it (hv/hvm_save.c); a vCPU
+	 * enters with it. The TSC is kept as an offset from the host's.
+	 */
+	struct hvm_hw_cpu regs;
+	s64 tsc_offset;
+	struct mtrr_state mtrr;
+	u64 pat;
 };
 
 struct domain {
@@ -96,6 +110,13 @@ void domain_info(const struct domain *d, void *info);
  * errno, or 1 when the caller should continue the hypercall.
  */
 long domain_set_paging_pool(struct domain *d, u64 bytes);
+/* A new guest vCPU's MTRRs and PAT, as Xen resets them (hv/hvm_save.c). */
+void vcpu_reset_cache_attrs(struct vcpu *v);
+/* XEN_DOMCTL_gethvmcontext and sethvmcontext for a guest (hv/hvm_save.c). */
+long domain_get_hvm_context(struct hv_cpu *cpu, struct domain *d,
+			    struct xen_domctl_hvmcontext *ctx);
+long domain_set_hvm_context(struct hv_cpu *cpu, struct domain *d,
+			    const struct xen_domctl_hvmcontext *ctx);
 /* Nanoseconds V has been running, its current run included. */
 u64 vcpu_run_ns(const struct vcpu *v);
 

@@ -42,6 +42,9 @@ u32 mtrr_msr(const struct mtrr_state *s, unsigned int n);
  */
 int mtrr_write(struct mtrr_state *s, u32 msr, u64 val, u64 *start, u64 *end);
 
+/* Every entry of PAT is a type the PAT takes (all but 2, 3 and > 7). */
+bool pat_valid(u64 pat);
+
 /* The type S gives ADDR. */
 enum mem_type mtrr_type(const struct mtrr_state *s, u64 addr);
 
