@@ -36,13 +36,14 @@ userspace/kxen: userspace/kxen.c
 SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/sysctl build/selftests/xen/domctl \
 	build/selftests/xen/domains build/selftests/xen/memory \
-	build/selftests/xen/hvmcontext
+	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy
 
 selftests: $(SELFTEST_PROGS)
 
 # Debian's Xen libraries, as the toolstack links them.
 $(filter build/selftests/xen/%,$(SELFTEST_PROGS)): \
 	LDLIBS_XEN := -lxenctrl -lxencall
+build/selftests/xen/cpu_policy: LDLIBS_XEN += -lxenguest
 
 build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)

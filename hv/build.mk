@@ -28,6 +28,14 @@ $(HV_XEN_INCLUDE)/xen:
 	@mkdir -p $(@D)
 	ln -sfn /usr/include/xen $@
 
+# Xen's guest feature masks, from the header Debian's libxen-dev ships.
+HV_CPUID_MASKS := $(HV_XEN_INCLUDE)/kxen-gen/cpuid-masks.h
+$(HV_CPUID_MASKS): /usr/include/xen/arch-x86/cpufeatureset.h scripts/gen-cpuid-masks
+	@mkdir -p $(@D)
+	scripts/gen-cpuid-masks $< >$@.tmp && mv $@.tmp $@
+
+$(HV_OUT)/hv/cpu_policy.o: $(HV_CPUID_MASKS)
+
 $(HV_OUT)/%.o: %.c | $(HV_XEN_INCLUDE)/xen
 	@mkdir -p $(@D)
 	$(CC) $(HV_CFLAGS) -MMD -MP -c -o $@ $<

@@ -11,46 +11,6 @@
 #define HYPERVISOR_LEAVES	0x40000000
 #define HYPERVISOR_LEAVES_MASK	0xf0000000
 
-enum { EAX, EBX, ECX, EDX };
-
-/* Where Xen's featureset words come from (xen/arch-x86/cpufeatureset.h). */
-static const struct {
-	u32 leaf, subleaf;
-	u8 reg;
-} featureset_words[] = {
-	{ 0x1, 0, EDX }, { 0x1, 0, ECX },
-	{ 0x80000001, 0, EDX }, { 0x80000001, 0, ECX },
-	{ 0xd, 1, EAX }, { 0x7, 0, EBX }, { 0x7, 0, ECX },
-	{ 0x80000007, 0, EDX }, { 0x80000008, 0, EBX },
-	{ 0x7, 0, EDX }, { 0x7, 1, EAX },
-};
-
-/* The host's CPUID leaf, or zeros where the CPU has no such leaf. */
-static u32 cpuid_reg(u32 leaf, u32 subleaf, unsigned int reg)
-{
-	u32 r[4] = { 0 };
-
-	cpuid_count(leaf & 0x80000000, 0, r);
-	if (r[0] < leaf)
-		return 0;
-	cpuid_count(leaf, subleaf, r);
-	return r[reg];
-}
-
-u32 host_featureset_word(unsigned int word)
-{
-	if (word >= ARRAY_SIZE(featureset_words))
-		return 0;
-	return cpuid_reg(featureset_words[word].leaf,
-			 featureset_words[word].subleaf,
-			 featureset_words[word].reg);
-}
-
-bool host_has_feature(unsigned int feature)
-{
-	return host_featureset_word(feature / 32) >> (feature % 32) & 1;
-}
-
 static void xen_leaf(struct hv_cpu *cpu, u32 leaf, u32 subleaf, u32 r[4])
 {
 	r[0] = r[1] = r[2] = r[3] = 0;

@@ -3,6 +3,7 @@
  * The domain table: dom0, made at preparation, and the guests
  * XEN_DOMCTL_createdomain makes, with their vCPUs.
  */
+#include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -25,6 +26,8 @@ static struct domain domains[MAX_DOMAINS];
 
 /* A vCPU is one pool page. */
 _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu");
+/* So is a guest's CPU policy. */
+_Static_assert(sizeof(struct cpu_policy) <= PAGE_SIZE, "struct cpu_policy");
 
 static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 {
@@ -54,6 +57,9 @@ static void slot_free(struct domain *d)
 			page_free(&hv_pool, d->vcpu[i]);
 	page_free(&hv_pool, d->vcpu);
 	d->vcpu = NULL;
+	if (d->cpu_policy && d->cpu_policy != system_cpu_policy(POLICY_DOM0))
+		page_free(&hv_pool, d->cpu_policy);
+	d->cpu_policy = NULL;
 	d->in_use = false;
 }
 
@@ -90,6 +96,8 @@ int domain_init_dom0(u64 tot_pages)
 	if (!d)
 		return -XEN_ENOMEM;
 	d->cdf = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+	d->cpu_policy = (struct cpu_policy *)system_cpu_policy(POLICY_DOM0);
+	d->creation_finished = true;
 	d->tot_pages = tot_pages;
 	/* As Xen's PVH dom0 without dom0_mem=max: what it has. */
 	d->max_pages = tot_pages;
@@ -215,11 +223,14 @@ long domain_create(u16 id, void *config, struct domain **out)
 	d = slot_alloc(c->max_vcpus);
 	if (!d)
 		return -XEN_ENOMEM;
-	if (p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
-		     dom0_p2m.max_leaf_level, &hv_pool)) {
+	/* As Xen, a guest starts with the HVM default policy. */
+	d->cpu_policy = page_alloc(&hv_pool);
+	if (!d->cpu_policy || p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
+				       dom0_p2m.max_leaf_level, &hv_pool)) {
 		slot_free(d);
 		return -XEN_ENOMEM;
 	}
+	*d->cpu_policy = *system_cpu_policy(POLICY_HVM_DEFAULT);
 	d->id = id;
 	d->cdf = c->flags;
 	d->emulation_flags = c->arch.emulation_flags;

@@ -5,6 +5,7 @@
  * so "the caller's own domain", which Xen protects from some commands,
  * is dom0.
  */
+#include <hv/cpu_policy.h>
 #include <hv/cpumap.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -178,7 +179,19 @@ static long unpausedomain(struct domain *d)
 	if (!d->controller_pauses)
 		return -XEN_EINVAL;
 	d->controller_pauses--;
+	d->creation_finished = true;	/* Xen's first unpause: built */
 	return 0;
+}
+
+/* Not on the caller itself, nor once it has run (Xen's rules). */
+static long set_cpu_policy(struct hv_cpu *cpu, struct domain *d,
+			   struct xen_domctl_cpu_policy *in)
+{
+	if (d->id == 0)
+		return -XEN_EINVAL;
+	if (d->creation_finished)
+		return -XEN_EEXIST;
+	return cpu_policy_from_guest(cpu, d->cpu_policy, in);
 }
 
 static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
@@ -244,6 +257,12 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		if (d->id == 0)
 			return -XEN_EINVAL;
 		return domain_set_hvm_context(cpu, d, &op->u.hvmcontext);
+	case XEN_DOMCTL_get_cpu_policy:
+		*copyback = true;
+		return cpu_policy_to_guest(cpu, d->cpu_policy, &op->u.cpu_policy);
+	case XEN_DOMCTL_set_cpu_policy:
+		*copyback = true;
+		return set_cpu_policy(cpu, d, &op->u.cpu_policy);
 	case XEN_DOMCTL_max_mem:
 		/* Lowering it below what the domain has only stops growth. */
 		d->max_pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
@@ -268,7 +287,9 @@ long do_domctl(struct hv_cpu *cpu, u64 arg)
 	spin_unlock(&domain_lock);
 	if (ret > 0)	/* the same domctl again, as Xen's continuation */
 		return hypercall_continue(cpu, arg, 0);
-	if (!ret && copyback && copy_to_guest(cpu, arg, &op, sizeof(op)))
+	/* set_cpu_policy's err_* fields say what it refused. */
+	if (copyback && (!ret || op.cmd == XEN_DOMCTL_set_cpu_policy) &&
+	    copy_to_guest(cpu, arg, &op, sizeof(op)))
 		ret = -XEN_EFAULT;
 	return ret;
 }

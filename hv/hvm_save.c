@@ -12,6 +12,7 @@
  * has no handler for. Records are read from and written to dom0's buffer
  * one at a time, so no buffer of the whole context is allocated.
  */
+#include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
@@ -53,11 +54,11 @@ void vcpu_reset_cache_attrs(struct vcpu *v)
 }
 
 /*
- * Xen's hvm_cr4_guest_valid_bits(), from the host's features until
- * domains have CPU policies; never VMXE (no nested virtualisation) and
- * never LA57 (Xen 4.17 gives HVM guests no 5-level paging).
+ * Xen's hvm_cr4_guest_valid_bits() from the domain's CPU policy: never
+ * VMXE (no nested virtualisation) and never LA57 (Xen 4.17 gives HVM
+ * guests no 5-level paging).
  */
-static u64 cr4_guest_valid_bits(void)
+static u64 cr4_guest_valid_bits(const struct cpu_policy *p)
 {
 	static const struct {
 		unsigned int feature;
@@ -87,28 +88,29 @@ static u64 cr4_guest_valid_bits(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(by_feature); i++)
-		if (host_has_feature(by_feature[i].feature))
+		if (policy_has(p, by_feature[i].feature))
 			bits |= by_feature[i].bits;
 	return bits;
 }
 
 /* Xen's hvm_efer_valid(): NULL, or why EFER is refused. */
-static const char *efer_invalid(u64 efer, bool paging)
+static const char *efer_invalid(const struct cpu_policy *p, u64 efer,
+				bool paging)
 {
 	if (efer & ~EFER_KNOWN)
 		return "unknown bits set";
-	if ((efer & EFER_SCE) && !host_has_feature(XEN_X86_FEATURE_SYSCALL))
+	if ((efer & EFER_SCE) && !policy_has(p, XEN_X86_FEATURE_SYSCALL))
 		return "SCE without feature";
 	if ((efer & (EFER_LME | EFER_LMA)) &&
-	    !host_has_feature(XEN_X86_FEATURE_LM))
+	    !policy_has(p, XEN_X86_FEATURE_LM))
 		return "LME/LMA without feature";
 	if ((efer & EFER_LMA) && (!(efer & EFER_LME) || !paging))
 		return "LMA/LME/CR0.PG inconsistency";
-	if ((efer & EFER_NXE) && !host_has_feature(XEN_X86_FEATURE_NX))
+	if ((efer & EFER_NXE) && !policy_has(p, XEN_X86_FEATURE_NX))
 		return "NXE without feature";
 	if (efer & EFER_SVME)
 		return "SVME without nested virt";
-	if ((efer & EFER_FFXSE) && !host_has_feature(XEN_X86_FEATURE_FFXSR))
+	if ((efer & EFER_FFXSE) && !policy_has(p, XEN_X86_FEATURE_FFXSR))
 		return "FFXSE without feature";
 	return NULL;
 }
@@ -269,17 +271,21 @@ static long take_vcpu_record(struct reader *r, struct domain *d, void *body,
 }
 
 /* Xen's hvm_load_cpu_ctxt() and svm_vmcb_restore() checks. */
-static const char *cpu_record_invalid(const struct hvm_hw_cpu *c)
+static const char *cpu_record_invalid(const struct domain *d,
+				      const struct hvm_hw_cpu *c)
 {
+	const char *efer = efer_invalid(d->cpu_policy, c->msr_efer,
+					c->cr0 & CR0_PG);
+
 	if (c->pad0)
 		return "pad0 set";
 	if ((c->cr0 & ~CR0_GUEST_BITS) || !(c->cr0 & CR0_ET) ||
 	    (c->cr0 & (CR0_PE | CR0_PG)) == CR0_PG)
 		return "bad CR0";
-	if (c->cr4 & ~cr4_guest_valid_bits())
+	if (c->cr4 & ~cr4_guest_valid_bits(d->cpu_policy))
 		return "bad CR4";
-	if (efer_invalid(c->msr_efer, c->cr0 & CR0_PG))
-		return efer_invalid(c->msr_efer, c->cr0 & CR0_PG);
+	if (efer)
+		return efer;
 	if (c->cr3 >> hv_machine.phys_addr_bits)
 		return "bad CR3";
 	if (c->flags & ~XEN_X86_FPU_INITIALISED)
@@ -312,7 +318,7 @@ static long load_cpu(struct reader *r, struct domain *d)
 	ret = take_vcpu_record(r, d, &c, sizeof(c), &v);
 	if (ret)
 		return ret;
-	why = cpu_record_invalid(&c);
+	why = cpu_record_invalid(d, &c);
 	if (why) {
 		hv_printk("d%uv%u: hvm restore: %s\n", d->id, v->id, why);
 		return -XEN_EINVAL;

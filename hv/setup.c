@@ -10,6 +10,7 @@
  * tables map the pool at the same address, so code keeps running when
  * CR3 changes, and all RAM at Linux's direct-map address.
  */
+#include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/hv.h>
@@ -202,6 +203,7 @@ int hv_prepare(const struct kxen_boot_info *info)
 	hv_nrips = info->nrips;
 	hv_tsc_khz = info->tsc_khz;
 	/* Dom0 has all RAM but the pool, which its p2m hides. */
+	cpu_policy_init();
 	err = domain_init_dom0(hv_machine.ram_pages - nr_chunks * CHUNK_PAGES);
 	if (!err)
 		err = build_host_page_table(info, max_leaf);

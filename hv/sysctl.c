@@ -4,6 +4,7 @@
  * Xen 4.17's interface version and errors. Only dom0 calls it. kxen
  * keeps no NUMA topology: the host is one node, as Xen with numa=off.
  */
+#include <hv/cpu_policy.h>
 #include <hv/cpumap.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -71,7 +72,8 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	};
 	/* Xen's featureset words 0-7. */
 	for (i = 0; i < ARRAY_SIZE(pi->hw_cap); i++)
-		pi->hw_cap[i] = host_featureset_word(i);
+		pi->hw_cap[i] = policy_featureset_word(
+			system_cpu_policy(POLICY_HOST), i);
 }
 
 /*
@@ -218,6 +220,12 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 	case XEN_SYSCTL_cpupool_op:
 		ret = cpupool_op(cpu, &op.u.cpupool_op);
 		break;
+	case XEN_SYSCTL_get_cpu_featureset:
+		ret = sysctl_cpu_featureset(cpu, &op);
+		break;
+	case XEN_SYSCTL_get_cpu_policy:
+		ret = sysctl_cpu_policy(cpu, &op);
+		break;
 	case XEN_SYSCTL_sched_id:
 		/* Linux schedules guest vCPUs: Xen's own scheduler is NULL. */
 		op.u.sched_id.sched_id = XEN_SCHEDULER_NULL;
@@ -226,7 +234,9 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg)
 	default:
 		return -XEN_ENOSYS;
 	}
-	if (!ret && copy_to_guest(cpu, arg, &op, sizeof(op)))
+	/* As Xen, a short featureset buffer still learns what it got. */
+	if ((!ret || ret == -XEN_ENOBUFS) &&
+	    copy_to_guest(cpu, arg, &op, sizeof(op)))
 		ret = -XEN_EFAULT;
 	return ret;
 }

@@ -21,6 +21,7 @@
 /* Xen's HVM_MAX_VCPUS: what a PVH or HVM guest may ask for. */
 #define DOMAIN_MAX_VCPUS	128
 
+struct cpu_policy;
 struct domain;
 struct hv_cpu;
 struct xen_domctl_hvmcontext;
@@ -71,6 +72,9 @@ struct domain {
 	u64 max_mapped_gfn;		/* the highest ever populated */
 	u32 tsc_mode;			/* TSC_MODE_*, hv/time.c */
 	u32 tsc_incarnation;
+	/* The CPUID and MSRs it sees (hv/cpu_policy.c); dom0's is shared. */
+	struct cpu_policy *cpu_policy;
+	bool creation_finished;		/* first unpaused: policy fixed */
 };
 
 /* Held by every domctl and by the sysctls that list domains. */

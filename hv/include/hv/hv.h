@@ -68,10 +68,6 @@ u64 desc_host_idt_base(void);
 
 /* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
 void cpuid_emulate(struct hv_cpu *cpu);
-/* The host's Xen featureset word N (0 past the words kxen reads). */
-u32 host_featureset_word(unsigned int word);
-/* Whether the host has XEN_X86_FEATURE_x FEATURE. */
-bool host_has_feature(unsigned int feature);
 /*
  * A hypercall from the guest on CPU; sets its RAX. Returns false when
  * the call is to be made again (hypercall_continue()): the vendor code
