@@ -38,7 +38,7 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 	}
 }
 
-bool hypercall(struct hv_cpu *cpu)
+void hypercall(struct hv_cpu *cpu)
 {
 	u64 *r = cpu->regs;
 	u64 args[5] = { r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10],
@@ -48,7 +48,7 @@ bool hypercall(struct hv_cpu *cpu)
 	/* As in Xen: a guest's user space makes no hypercalls. */
 	if (cpu->guest_cpl) {
 		r[REG_RAX] = -XEN_EPERM;
-		return true;
+		return;
 	}
 	/* Outside hypercall_dispatch(): no multicall can reach it. */
 	if (r[REG_RAX] == KXEN_HYPERCALL)
@@ -56,14 +56,13 @@ bool hypercall(struct hv_cpu *cpu)
 	else
 		ret = hypercall_dispatch(cpu, r[REG_RAX], args);
 	if (cpu->hypercall_again) {
-		/* RAX still holds the hypercall's number. */
+		/* Dom0's convention (kxen/hv_abi.h): it calls again. */
 		cpu->hypercall_again = false;
 		r[REG_RDI] = cpu->again_args[0];
 		r[REG_RSI] = cpu->again_args[1];
-		return false;
+		ret = KXEN_HYPERCALL_AGAIN;
 	}
 	r[REG_RAX] = ret;
-	return true;
 }
 
 /*

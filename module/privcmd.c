@@ -69,8 +69,8 @@ static long privcmd_hypercall(struct privcmd_file *pf, void __user *udata)
 		return -ENOSYS;
 	if (!kxen_hv_hold())
 		return -ENODEV;
-	ret = kxen_hypercall5(call.op, call.arg[0], call.arg[1], call.arg[2],
-			      call.arg[3], call.arg[4]);
+	ret = kxen_hypercall5_sleepable(call.op, call.arg[0], call.arg[1],
+					call.arg[2], call.arg[3], call.arg[4]);
 	kxen_hv_release();
 	return ret;
 }

@@ -76,6 +76,17 @@ struct kxen_boot_info {
  */
 #define KXEN_HYPERCALL		0x6b78
 
+/*
+ * Dom0's continuations. A hypercall that has done a slice of a long job
+ * (Xen's continuation) returns KXEN_HYPERCALL_AGAIN in RAX, with RDI and
+ * RSI set for the rest, and dom0's kernel makes the same call again with
+ * them, rescheduling between slices where it may sleep. A Xen guest's
+ * continuation re-executes its VMMCALL instead, which a dom0 kernel
+ * without preemption could not reschedule in: a long call would starve
+ * the CPU. No hypercall returns this value otherwise.
+ */
+#define KXEN_HYPERCALL_AGAIN	(-0x7fffffffffffffffll - 1)
+
 enum kxen_op {
 	/* Leave hypervisor mode on this CPU and return to bare Linux. */
 	KXEN_OP_DISABLE = 1,

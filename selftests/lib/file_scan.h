@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* fscanf(FMT) on the file at PATH: the conversions made, or -1. */
 static inline int file_scan(const char *path, const char *fmt, ...)
@@ -21,6 +22,23 @@ static inline int file_scan(const char *path, const char *fmt, ...)
 	n = vfscanf(f, fmt, ap);
 	va_end(ap);
 	fclose(f);
+	return n;
+}
+
+/* The number after FIELD (as "MemTotal:") in the file at PATH, or -1. */
+static inline long long file_field(const char *path, const char *field)
+{
+	size_t len = strlen(field);
+	FILE *f = fopen(path, "r");
+	long long n = -1;
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) &&
+		    sscanf(line + len, "%lld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
 	return n;
 }
 

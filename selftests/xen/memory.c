@@ -7,12 +7,18 @@
  * enough to need continuations, claims (claim_pages, as xl makes them
  * before it builds a guest), and free memory back on destroy.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xencall.h>
 #include <xenctrl.h>
 #include "fails_with.h"
+#include "file_scan.h"
 #include "ktap.h"
 #include "xen_guest.h"
 
@@ -361,6 +367,52 @@ static void test_paging_pool(void)
 			 "pool: destroy gives it all back");
 }
 
+/* This thread's involuntary context switches so far. */
+static long long preempted(void)
+{
+	return file_field("/proc/thread-self/status",
+			  "nonvoluntary_ctxt_switches:");
+}
+
+/*
+ * A call that takes many slices (growing a paging pool by 6144 pages
+ * goes 1024 at a time) with a busy process on the same CPU: the caller
+ * is rescheduled between slices, so the other process runs during the
+ * call. Were the slices made back to back in the kernel, the caller
+ * could at most be preempted once, on its way back to user space.
+ */
+static void test_long_call_yields(void)
+{
+	unsigned long before = free_pages(xch);
+	uint32_t domid = new_domain(64 << 10);
+	cpu_set_t cpu0;
+	long long switches;
+	pid_t hog;
+	int ret;
+
+	if (before < 6144 + 1024) {
+		ktap_test_skip("a long call yields: %lu free pages", before);
+		xc_domain_destroy(xch, domid);
+		return;
+	}
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+	hog = fork();
+	if (hog == 0)
+		for (;;)
+			;
+	switches = preempted();
+	ret = xc_set_paging_mempool_size(xch, domid, 6144 * 4096ull);
+	switches = preempted() - switches;
+	kill(hog, SIGKILL);
+	waitpid(hog, NULL, 0);
+	ktap_test_result(!ret && switches >= 2,
+			 "a long call lets another process on its CPU run between slices (preempted %lld times)",
+			 switches);
+	xc_domain_destroy(xch, domid);
+}
+
 /* A 1 GiB extent when the pool can hold one, as dom0 may ask (order 18). */
 static void test_1g_extent(void)
 {
@@ -386,7 +438,7 @@ int main(void)
 {
 	xch = xc_interface_open(NULL, NULL, 0);
 	xcall = xencall_open(NULL, 0);
-	ktap_print_header(36);
+	ktap_print_header(37);
 	if (!xch || !xcall) {
 		ktap_test_result(0, "libxenctrl and libxencall open");
 		return ktap_finished();
@@ -395,6 +447,7 @@ int main(void)
 	test_limits();
 	test_claims();
 	test_paging_pool();
+	test_long_call_yields();
 	test_1g_extent();
 	xencall_close(xcall);
 	xc_interface_close(xch);

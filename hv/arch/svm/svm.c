@@ -279,8 +279,8 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu,
 		skip_instruction(vmcb, LEN_CPUID);
 		return KXEN_EXIT_CPUID;
 	case SVM_EXIT_VMMCALL:
-		if (hypercall(cpu))
-			skip_instruction(vmcb, LEN_VMMCALL);
+		hypercall(cpu);
+		skip_instruction(vmcb, LEN_VMMCALL);
 		return KXEN_EXIT_HYPERCALL;
 	case SVM_EXIT_MSR:
 		if (msr_emulate(cpu, vmcb->control.exit_info_1 & 1, svm_msr))

@@ -572,8 +572,8 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu, u32 reason)
 		cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
 		cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
 		cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
-		if (hypercall(cpu))
-			skip_instruction();
+		hypercall(cpu);
+		skip_instruction();
 		return KXEN_EXIT_HYPERCALL;
 	case EXIT_RDMSR:
 	case EXIT_WRMSR:

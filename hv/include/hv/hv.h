@@ -69,11 +69,11 @@ u64 desc_host_idt_base(void);
 /* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
 void cpuid_emulate(struct hv_cpu *cpu);
 /*
- * A hypercall from the guest on CPU; sets its RAX. Returns false when
- * the call is to be made again (hypercall_continue()): the vendor code
- * then leaves RIP on the instruction instead of stepping over it.
+ * A hypercall from dom0 on CPU; sets its RAX, and for a call to be made
+ * again (hypercall_continue()) RDI and RSI as well, with RAX
+ * KXEN_HYPERCALL_AGAIN. The vendor code steps over the instruction.
  */
-bool hypercall(struct hv_cpu *cpu);
+void hypercall(struct hv_cpu *cpu);
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_sysctl(struct hv_cpu *cpu, u64 arg);
 long do_domctl(struct hv_cpu *cpu, u64 arg);
