@@ -98,60 +98,91 @@ static u32 min_u32(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
-static void read_leaf(struct cpuid_regs *to, u32 leaf, u32 subleaf)
-{
-	cpuid_count(leaf, subleaf, to->r);
-}
+/*
+ * Calls VISIT on each leaf of P that Xen serialises, in its order
+ * (x86_cpuid_copy_to_buffer()): the basic leaves here, the extended ones
+ * in walk_extd_leaves(). VISIT may fill the slot first: which leaves and
+ * subleaves follow is read from what it then holds. Stops at an error.
+ */
+typedef long (*leaf_visitor)(void *ctx, u32 leaf, u32 subleaf,
+			     struct cpuid_regs *slot);
 
-/* Xen's x86_cpu_policy_fill_native(), within the bounds above. */
-static void fill_native(struct cpu_policy *p)
+static long walk_basic_leaves(struct cpu_policy *p, leaf_visitor visit,
+			      void *ctx)
 {
-	u32 leaf, sub, max;
+	long ret = visit(ctx, 0, NO_SUBLEAF, &p->basic[0]);
+	u32 leaf, sub;
 	u64 xstates;
 
-	read_leaf(&p->basic[0], 0, 0);
-	max = min_u32(p->basic[0].r[EAX], POLICY_NR_BASIC - 1);
-	for (leaf = 1; leaf <= max; leaf++) {
+	for (leaf = 1; !ret && leaf <= min_u32(p->basic[0].r[EAX],
+					       POLICY_NR_BASIC - 1); leaf++) {
 		switch (leaf) {
 		case 0x4:
-			for (sub = 0; sub < POLICY_NR_CACHE; sub++) {
-				read_leaf(&p->cache[sub], leaf, sub);
+			for (sub = 0; !ret && sub < POLICY_NR_CACHE; sub++) {
+				ret = visit(ctx, leaf, sub, &p->cache[sub]);
 				if (!(p->cache[sub].r[EAX] & 0x1f))
 					break;
 			}
 			break;
 		case 0x7:
-			read_leaf(&p->feat[0], leaf, 0);
-			for (sub = 1; sub <= min_u32(p->feat[0].r[EAX],
-						     POLICY_NR_FEAT - 1); sub++)
-				read_leaf(&p->feat[sub], leaf, sub);
+			for (sub = 0; !ret && sub <= min_u32(p->feat[0].r[EAX],
+							     POLICY_NR_FEAT - 1);
+			     sub++)
+				ret = visit(ctx, leaf, sub, &p->feat[sub]);
 			break;
 		case 0xb:
-			for (sub = 0; sub < POLICY_NR_TOPO; sub++) {
-				read_leaf(&p->topo[sub], leaf, sub);
+			for (sub = 0; !ret && sub < POLICY_NR_TOPO; sub++) {
+				ret = visit(ctx, leaf, sub, &p->topo[sub]);
 				if (!(p->topo[sub].r[ECX] >> 8 & 0xff))
 					break;
 			}
 			break;
 		case 0xd:
-			read_leaf(&p->xstate[0], leaf, 0);
-			read_leaf(&p->xstate[1], leaf, 1);
-			xstates = policy_xstates(p);
-			for (sub = 2; sub < POLICY_NR_XSTATE; sub++)
-				if (xstates >> sub & 1)
-					read_leaf(&p->xstate[sub], leaf, sub);
+			ret = visit(ctx, leaf, 0, &p->xstate[0]);
+			if (!ret)
+				ret = visit(ctx, leaf, 1, &p->xstate[1]);
+			xstates = policy_xstates(p) >> 2;
+			for (sub = 2; !ret && xstates && sub < POLICY_NR_XSTATE;
+			     xstates >>= 1, sub++)
+				ret = visit(ctx, leaf, sub, &p->xstate[sub]);
 			break;
 		default:
-			read_leaf(&p->basic[leaf], leaf, 0);
+			ret = visit(ctx, leaf, NO_SUBLEAF, &p->basic[leaf]);
 			break;
 		}
 	}
-	read_leaf(&p->extd[0], EXTD_BASE, 0);
-	if (p->extd[0].r[EAX] >> 16 != EXTD_BASE >> 16)
-		p->extd[0].r[EAX] = 0;
-	max = min_u32(p->extd[0].r[EAX] & 0xffff, POLICY_NR_EXTD - 1);
-	for (leaf = 1; leaf <= max; leaf++)
-		read_leaf(&p->extd[leaf], EXTD_BASE | leaf, 0);
+	return ret;
+}
+
+static long walk_extd_leaves(struct cpu_policy *p, leaf_visitor visit,
+			     void *ctx)
+{
+	long ret = visit(ctx, EXTD_BASE, NO_SUBLEAF, &p->extd[0]);
+	u32 leaf;
+
+	for (leaf = 1; !ret && leaf <= min_u32(p->extd[0].r[EAX] & 0xffff,
+					       POLICY_NR_EXTD - 1); leaf++)
+		ret = visit(ctx, EXTD_BASE | leaf, NO_SUBLEAF, &p->extd[leaf]);
+	return ret;
+}
+
+/* Fills SLOT from the CPU. */
+static long read_native(void *ctx, u32 leaf, u32 subleaf,
+			struct cpuid_regs *slot)
+{
+	(void)ctx;
+	cpuid_count(leaf, subleaf == NO_SUBLEAF ? 0 : subleaf, slot->r);
+	/* A CPU without extended leaves answers leaf 0x80000000 otherwise. */
+	if (leaf == EXTD_BASE && slot->r[EAX] >> 16 != EXTD_BASE >> 16)
+		slot->r[EAX] = 0;
+	return 0;
+}
+
+/* Xen's x86_cpu_policy_fill_native(), within the bounds above. */
+static void fill_native(struct cpu_policy *p)
+{
+	walk_basic_leaves(p, read_native, NULL);
+	walk_extd_leaves(p, read_native, NULL);
 	if (policy_has(p, XEN_X86_FEATURE_ARCH_CAPS))
 		p->arch_caps = rdmsr(MSR_ARCH_CAPABILITIES);
 }
@@ -237,70 +268,31 @@ static long put_entry(struct array_writer *w, const void *entry, u32 size)
 	return 0;
 }
 
-static long put_leaf(struct array_writer *w, u32 leaf, u32 subleaf,
-		     const struct cpuid_regs *l)
+static long put_leaf(void *writer, u32 leaf, u32 subleaf,
+		     struct cpuid_regs *l)
 {
 	xen_cpuid_leaf_t e = {
 		.leaf = leaf, .subleaf = subleaf,
 		.a = l->r[EAX], .b = l->r[EBX], .c = l->r[ECX], .d = l->r[EDX],
 	};
 
-	return put_entry(w, &e, sizeof(e));
+	return put_entry(writer, &e, sizeof(e));
 }
 
 /* Xen's x86_cpuid_copy_to_buffer(): the same leaves in the same order. */
 static long leaves_to_guest(struct array_writer *w, const struct cpu_policy *p)
 {
-	u32 leaf, sub, max = min_u32(p->basic[0].r[EAX], POLICY_NR_BASIC - 1);
-	long ret = 0;
-	u64 xstates;
+	/* The walk only reads P: put_leaf() does not write the slots. */
+	struct cpu_policy *walked = (struct cpu_policy *)p;
+	long ret = walk_basic_leaves(walked, put_leaf, w);
 
-	for (leaf = 0; !ret && leaf <= max; leaf++) {
-		switch (leaf) {
-		case 0x4:
-			for (sub = 0; !ret && sub < POLICY_NR_CACHE; sub++) {
-				ret = put_leaf(w, leaf, sub, &p->cache[sub]);
-				if (!(p->cache[sub].r[EAX] & 0x1f))
-					break;
-			}
-			break;
-		case 0x7:
-			for (sub = 0; !ret && sub <= min_u32(p->feat[0].r[EAX],
-							     POLICY_NR_FEAT - 1);
-			     sub++)
-				ret = put_leaf(w, leaf, sub, &p->feat[sub]);
-			break;
-		case 0xb:
-			for (sub = 0; !ret && sub < POLICY_NR_TOPO; sub++) {
-				ret = put_leaf(w, leaf, sub, &p->topo[sub]);
-				if (!(p->topo[sub].r[ECX] >> 8 & 0xff))
-					break;
-			}
-			break;
-		case 0xd:
-			ret = put_leaf(w, leaf, 0, &p->xstate[0]);
-			if (!ret)
-				ret = put_leaf(w, leaf, 1, &p->xstate[1]);
-			xstates = policy_xstates(p) >> 2;
-			for (sub = 2; !ret && xstates && sub < POLICY_NR_XSTATE;
-			     xstates >>= 1, sub++)
-				ret = put_leaf(w, leaf, sub, &p->xstate[sub]);
-			break;
-		default:
-			ret = put_leaf(w, leaf, NO_SUBLEAF, &p->basic[leaf]);
-			break;
-		}
-	}
 	if (!ret)
 		ret = put_leaf(w, 0x40000000, NO_SUBLEAF,
 			       &(struct cpuid_regs){ { p->hv_limit } });
 	if (!ret)
 		ret = put_leaf(w, 0x40000100, NO_SUBLEAF,
 			       &(struct cpuid_regs){ { p->hv2_limit } });
-	max = min_u32(p->extd[0].r[EAX] & 0xffff, POLICY_NR_EXTD - 1);
-	for (leaf = 0; !ret && leaf <= max; leaf++)
-		ret = put_leaf(w, EXTD_BASE | leaf, NO_SUBLEAF, &p->extd[leaf]);
-	return ret;
+	return ret ? ret : walk_extd_leaves(walked, put_leaf, w);
 }
 
 static long msrs_to_guest(struct array_writer *w, const struct cpu_policy *p)

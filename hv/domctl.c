@@ -183,21 +183,42 @@ static long unpausedomain(struct domain *d)
 	return 0;
 }
 
-/* Not on the caller itself, nor once it has run (Xen's rules). */
+/* Not once the domain has run (Xen's rule). */
 static long set_cpu_policy(struct hv_cpu *cpu, struct domain *d,
 			   struct xen_domctl_cpu_policy *in)
 {
-	if (d->id == 0)
-		return -XEN_EINVAL;
 	if (d->creation_finished)
 		return -XEN_EEXIST;
 	return cpu_policy_from_guest(cpu, d->cpu_policy, in);
+}
+
+/*
+ * What Xen refuses on the caller's own domain, dom0 here: the commands
+ * that pause the domain first (EINVAL), and the paging mempool, which a
+ * PV dom0 has not (EOPNOTSUPP; kxen's dom0 tables are made at load).
+ */
+static long refused_on_dom0(u32 cmd)
+{
+	switch (cmd) {
+	case XEN_DOMCTL_settscinfo:
+	case XEN_DOMCTL_gettscinfo:
+	case XEN_DOMCTL_gethvmcontext:
+	case XEN_DOMCTL_sethvmcontext:
+	case XEN_DOMCTL_set_cpu_policy:
+		return -XEN_EINVAL;
+	case XEN_DOMCTL_get_paging_mempool_size:
+	case XEN_DOMCTL_set_paging_mempool_size:
+		return -XEN_EOPNOTSUPP;
+	default:
+		return 0;
+	}
 }
 
 static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 			  bool *copyback)
 {
 	struct domain *d;
+	long refused;
 
 	switch (op->cmd) {
 	case XEN_DOMCTL_getdomaininfo:
@@ -210,6 +231,9 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 	d = domain_find(op->domain);
 	if (!d)
 		return -XEN_ESRCH;
+	refused = d->id == 0 ? refused_on_dom0(op->cmd) : 0;
+	if (refused)
+		return refused;
 	switch (op->cmd) {
 	case XEN_DOMCTL_destroydomain:
 		return destroydomain(d);
@@ -230,32 +254,21 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		       sizeof(d->handle));
 		return 0;
 	case XEN_DOMCTL_settscinfo:
-		/* Xen: not on the caller itself, which it cannot pause. */
-		if (d->id == 0)
-			return -XEN_EINVAL;
 		return domain_set_tsc_info(d, &op->u.tsc_info);
 	case XEN_DOMCTL_gettscinfo:
-		if (d->id == 0)
-			return -XEN_EINVAL;
 		domain_get_tsc_info(d, &op->u.tsc_info);
 		*copyback = true;
 		return 0;
 	case XEN_DOMCTL_get_paging_mempool_size:
-		if (d->id == 0)
-			return -XEN_EOPNOTSUPP;
 		op->u.paging_mempool.size = p2m_pool_bytes(&d->p2m);
 		*copyback = true;
 		return 0;
 	case XEN_DOMCTL_set_paging_mempool_size:
 		return domain_set_paging_pool(d, op->u.paging_mempool.size);
 	case XEN_DOMCTL_gethvmcontext:
-		if (d->id == 0)
-			return -XEN_EINVAL;
 		*copyback = true;
 		return domain_get_hvm_context(cpu, d, &op->u.hvmcontext);
 	case XEN_DOMCTL_sethvmcontext:
-		if (d->id == 0)
-			return -XEN_EINVAL;
 		return domain_set_hvm_context(cpu, d, &op->u.hvmcontext);
 	case XEN_DOMCTL_get_cpu_policy:
 		*copyback = true;

@@ -261,8 +261,6 @@ long domain_set_paging_pool(struct domain *d, u64 bytes)
 	u64 pages = bytes >> PAGE_SHIFT, avail = 0, step;
 	long missing;
 
-	if (d->id == 0)
-		return -XEN_EOPNOTSUPP;	/* dom0's tables are made at load */
 	if (bytes & (PAGE_SIZE - 1) || pages != (u32)pages)
 		return -XEN_EINVAL;
 	if (hv_pool.nr_free > outstanding_claims)

@@ -9,7 +9,6 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
-#include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/sysctl.h>
 #include <xen/domctl.h>

@@ -110,8 +110,8 @@ unsigned int domain_count(void);
 /* Fills a struct xen_domctl_getdomaininfo (as void: Xen's tools header). */
 void domain_info(const struct domain *d, void *info);
 /*
- * XEN_DOMCTL_set_paging_mempool_size (hv/memory.c): 0, a negative Xen
- * errno, or 1 when the caller should continue the hypercall.
+ * XEN_DOMCTL_set_paging_mempool_size for a guest (hv/memory.c): 0, a
+ * negative Xen errno, or 1 when the caller should continue the call.
  */
 long domain_set_paging_pool(struct domain *d, u64 bytes);
 /* A new guest vCPU's MTRRs and PAT, as Xen resets them (hv/hvm_save.c). */
