@@ -36,7 +36,8 @@ userspace/kxen: userspace/kxen.c
 SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/sysctl build/selftests/xen/domctl \
 	build/selftests/xen/domains build/selftests/xen/memory \
-	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy
+	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy \
+	build/selftests/xen/foreign
 
 selftests: $(SELFTEST_PROGS)
 
@@ -44,6 +45,7 @@ selftests: $(SELFTEST_PROGS)
 $(filter build/selftests/xen/%,$(SELFTEST_PROGS)): \
 	LDLIBS_XEN := -lxenctrl -lxencall
 build/selftests/xen/cpu_policy: LDLIBS_XEN += -lxenguest
+build/selftests/xen/foreign: LDLIBS_XEN += -lxenforeignmemory
 
 build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)

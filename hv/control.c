@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kxen's private hypercall: the module's control of the hypervisor. */
+#include <hv/domain.h>
+#include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -81,6 +83,68 @@ static long page_hash(u64 pa)
 	return hash >> 1;
 }
 
+/*
+ * Guest frames for privcmd's foreign mappings, as Xen's mmu_update maps
+ * them for a PV dom0: -ESRCH for dom0 itself or no such domain, and
+ * -EINVAL for a frame that is not the guest's RAM.
+ */
+static long foreign_map_batch(struct hv_cpu *cpu, u64 arg)
+{
+	struct kxen_foreign_map req;
+	struct domain *d;
+	long ret = 0;
+	u32 i;
+
+	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
+		return -XEN_EFAULT;
+	if (req.nr > KXEN_FOREIGN_BATCH)
+		return -XEN_E2BIG;
+	spin_lock(&domain_lock);
+	d = domain_find(req.domid);
+	if (!d || !d->id)
+		ret = -XEN_ESRCH;
+	for (i = 0; !ret && i < req.nr; i++) {
+		u64 frame, gpa, hpa;
+		unsigned int level;
+		s32 err;
+
+		if (copy_from_guest(cpu, &frame, req.frames + i * 8, 8)) {
+			ret = -XEN_EFAULT;
+			break;
+		}
+		gpa = frame << PAGE_SHIFT;
+		if (frame >= p2m_reach(&d->p2m) >> PAGE_SHIFT ||
+		    p2m_lookup(&d->p2m, gpa, &hpa, &level) != P2M_RAM)
+			err = -XEN_EINVAL;
+		else
+			err = foreign_map(hpa);
+		frame = hpa >> PAGE_SHIFT;
+		if ((!err && copy_to_guest(cpu, req.frames + i * 8, &frame, 8)) ||
+		    copy_to_guest(cpu, req.errs + i * 4, &err, 4)) {
+			if (!err)
+				foreign_unmap(hpa);
+			ret = -XEN_EFAULT;
+		}
+	}
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+static long foreign_unmap_batch(struct hv_cpu *cpu, u64 frames, u64 nr)
+{
+	u64 i, frame;
+
+	if (nr > KXEN_FOREIGN_BATCH)
+		return -XEN_E2BIG;
+	for (i = 0; i < nr; i++) {
+		if (copy_from_guest(cpu, &frame, frames + i * 8, 8))
+			return -XEN_EFAULT;
+		if (frame > ~0ull >> PAGE_SHIFT || foreign_unmap(frame << PAGE_SHIFT))
+			return -XEN_EINVAL;
+	}
+	return 0;
+}
+
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 {
 	switch (op) {
@@ -97,6 +161,13 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 		return vcpu_ops->read_state(cpu, arg1, arg2);
 	case KXEN_OP_MEM_TYPE:
 		return p2m_mem_type(&dom0_p2m, arg1);
+	case KXEN_OP_FOREIGN_MAP:
+		return foreign_map_batch(cpu, arg1);
+	case KXEN_OP_FOREIGN_UNMAP:
+		return foreign_unmap_batch(cpu, arg1, arg2);
+	case KXEN_OP_P2M_SYNC:
+		/* The exit itself does it: see foreign_flush_due(). */
+		return 0;
 	default:
 		return -XEN_ENOSYS;
 	}

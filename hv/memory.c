@@ -17,6 +17,7 @@
  * high bits as Xen encodes it), so the CPU takes its interrupts between.
  */
 #include <hv/domain.h>
+#include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -118,9 +119,10 @@ static bool range_empty(const struct p2m *p2m, u64 gpa, u64 end)
  * unmapped before its pages go back to the pool. Stops at the first page
  * that is not RAM when STOP_AT_HOLE, as Xen's decrease_reservation does.
  * Returns 0, -XEN_ENOENT for that hole, or -XEN_ENOMEM when splitting a
- * large leaf needs a table page the pool does not have. No guest runs
- * yet; once one does, its CPUs' cached translations must be flushed
- * between the unmapping and the freeing.
+ * large leaf needs a table page the pool does not have. Pages dom0 maps
+ * stay until it unmaps them (hv/foreign.c). No guest runs yet; once one
+ * does, its CPUs' cached translations must be flushed between the
+ * unmapping and the freeing.
  */
 static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 {
@@ -139,7 +141,7 @@ static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 		if (p2m_set(&d->p2m, gpa, 0, next - gpa, P2M_INVALID))
 			return -XEN_ENOMEM;
 		n = (next - gpa) >> PAGE_SHIFT;
-		pages_free(&hv_pool, page_pool_va(&hv_pool, hpa), n);
+		guest_pages_free(page_pool_va(&hv_pool, hpa), n);
 		adjust_tot_pages(d, -(s64)n);
 	}
 	return 0;

@@ -13,6 +13,7 @@
 #include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/foreign.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
@@ -93,7 +94,7 @@ static int build_host_page_table(const struct kxen_boot_info *info,
  * so dom0 reads zeros (or what it wrote there) and never reaches them.
  */
 static int build_dom0_p2m(const struct kxen_boot_info *info,
-			  unsigned int max_leaf)
+			  unsigned int max_leaf, u64 *scratch_pa)
 {
 	unsigned int levels = info->paging_levels;
 	u64 top = 1ull << (PAGE_SHIFT + 9 * levels);
@@ -117,6 +118,7 @@ static int build_dom0_p2m(const struct kxen_boot_info *info,
 		for (pa = chunk_pa[i]; !err && pa < chunk_pa[i] + KXEN_CHUNK_SIZE;
 		     pa += PAGE_SIZE)
 			err = p2m_set(&dom0_p2m, pa, scratch, PAGE_SIZE, P2M_RAM);
+	*scratch_pa = scratch;
 	return err;
 }
 
@@ -149,6 +151,7 @@ int hv_prepare(const struct kxen_boot_info *info)
 {
 	u64 image_bytes = __image_end - __image_start;
 	unsigned int i, max_leaf = info->page_1g ? 3 : 2;
+	u64 scratch_pa = 0, dom0_cpus = 0;
 	int err;
 
 	if (!info->nr_chunks || info->nr_chunks > KXEN_MAX_CHUNKS ||
@@ -208,7 +211,12 @@ int hv_prepare(const struct kxen_boot_info *info)
 	if (!err)
 		err = build_host_page_table(info, max_leaf);
 	if (!err)
-		err = build_dom0_p2m(info, max_leaf);
+		err = build_dom0_p2m(info, max_leaf, &scratch_pa);
+	for (i = 0; i < hv_machine.nr_cpu_ids; i++)
+		if (hv_cpu_online(i))
+			dom0_cpus |= 1ull << i;
+	if (!err)
+		err = foreign_init(&hv_pool, &dom0_p2m, scratch_pa, dom0_cpus);
 	if (!err)
 		err = prepare_cpus(info->nr_cpus);
 	if (err) {

@@ -37,6 +37,9 @@ bool kxen_hv_hold(void);
 void kxen_hv_release(void);
 int kxen_privcmd_init(void);
 void kxen_privcmd_exit(void);
+/* privcmd's foreign mappings: its mmap and IOCTL_PRIVCMD_MMAPBATCH_V2. */
+int kxen_privcmd_mmap(struct file *file, struct vm_area_struct *vma);
+long kxen_privcmd_mmapbatch(u16 restriction, void __user *udata);
 int kxen_hv_sysfs_init(void);
 void kxen_hv_sysfs_exit(void);
 int kxen_sys_hypervisor_init(void);

@@ -2,7 +2,8 @@
 /*
  * The toolstack's way to the hypervisor, as Linux offers it on Xen:
  *
- * /dev/xen/privcmd, also /proc/xen/privcmd   HYPERCALL, DM_OP, RESTRICT
+ * /dev/xen/privcmd, also /proc/xen/privcmd   HYPERCALL, DM_OP, RESTRICT,
+ *                                            MMAPBATCH_V2 (privcmd_foreign.c)
  * /dev/xen/hypercall                         pinned hypercall buffers
  * /proc/xen/capabilities                     "control_d": this is dom0
  *
@@ -10,9 +11,9 @@
  * its arguments are that process's addresses, which the hypervisor
  * reads through its page tables; they must be present, which is what
  * /dev/xen/hypercall's buffers are for (libxencall uses them). The
- * foreign-mapping ioctls (MMAP, MMAPBATCH, MMAPBATCH_V2, MMAP_RESOURCE)
- * need domains and are not here yet: like every ioctl kxen does not
- * know, they fail with ENOTTY.
+ * older foreign-mapping ioctls (MMAP, MMAPBATCH) and MMAP_RESOURCE are
+ * not here: like every ioctl kxen does not know, they fail with ENOTTY
+ * (libxenforeignmemory uses MMAPBATCH_V2 first).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -169,6 +170,8 @@ static long privcmd_ioctl(struct file *file, unsigned int cmd,
 		return privcmd_dm_op(pf, udata);
 	case IOCTL_PRIVCMD_RESTRICT:
 		return privcmd_restrict(pf, udata);
+	case IOCTL_PRIVCMD_MMAPBATCH_V2:
+		return kxen_privcmd_mmapbatch(pf->restriction, udata);
 	default:
 		return -ENOTTY;
 	}
@@ -179,6 +182,7 @@ static const struct file_operations privcmd_fops = {
 	.open = privcmd_open,
 	.release = privcmd_release,
 	.unlocked_ioctl = privcmd_ioctl,
+	.mmap = kxen_privcmd_mmap,
 };
 
 static struct miscdevice privcmd_dev = {
@@ -289,6 +293,7 @@ static const struct proc_ops proc_privcmd_ops = {
 	.proc_open = privcmd_open,
 	.proc_release = privcmd_release,
 	.proc_ioctl = privcmd_ioctl,
+	.proc_mmap = kxen_privcmd_mmap,
 };
 
 static struct proc_dir_entry *proc_xen;

@@ -9,7 +9,7 @@ UNIT_CFLAGS := $(CFLAGS_USER) -Ihv/include -Iselftests/lib -fsanitize=address,un
 
 UNIT_PROGS := $(UNIT_OUT)/cpu_caps_test $(UNIT_OUT)/page_pool_test \
 	$(UNIT_OUT)/p2m_test $(UNIT_OUT)/vsnprintf_test $(UNIT_OUT)/console_test \
-	$(UNIT_OUT)/vmcs_test $(UNIT_OUT)/mtrr_test
+	$(UNIT_OUT)/vmcs_test $(UNIT_OUT)/mtrr_test $(UNIT_OUT)/foreign_test
 UNIT_SCRIPTS := hv/tests/check_freestanding_test.sh
 
 $(UNIT_OUT)/cpu_caps_test: hv/tests/cpu_caps_test.c hv/cpu_caps.c
@@ -22,6 +22,8 @@ $(UNIT_OUT)/vmcs_test: hv/tests/vmcs_test.c hv/arch/vmx/vmcs.c \
 $(UNIT_OUT)/p2m_test: hv/tests/p2m_test.c hv/p2m.c hv/page_pool.c \
 	hv/arch/x86/paging.c
 $(UNIT_OUT)/mtrr_test: hv/tests/mtrr_test.c hv/mtrr.c hv/p2m.c \
+	hv/page_pool.c hv/arch/x86/paging.c
+$(UNIT_OUT)/foreign_test: hv/tests/foreign_test.c hv/foreign.c hv/p2m.c \
 	hv/page_pool.c hv/arch/x86/paging.c
 
 $(UNIT_PROGS): selftests/lib/ktap.h

@@ -109,6 +109,38 @@ enum kxen_op {
 	 * -EOPNOTSUPP where the tables carry none (NPT: the MTRRs apply).
 	 */
 	KXEN_OP_MEM_TYPE = 6,
+	/*
+	 * RSI = struct kxen_foreign_map *: makes guest frames visible to
+	 * dom0 for privcmd's foreign mappings. Each frame is then reachable
+	 * at its own machine address, as all of dom0's memory is, until as
+	 * many KXEN_OP_FOREIGN_UNMAPs of it. Returns 0 with per-frame
+	 * errors, or a negative Xen errno for the whole batch (-ESRCH: no
+	 * such guest; -E2BIG: more than KXEN_FOREIGN_BATCH frames).
+	 */
+	KXEN_OP_FOREIGN_MAP = 7,
+	/*
+	 * RSI = array of machine frames, RDX = how many (at most
+	 * KXEN_FOREIGN_BATCH): ends one foreign mapping of each. Every dom0
+	 * CPU must then make a KXEN_OP_P2M_SYNC, as its TLB may still hold
+	 * the frames. 0, or -EINVAL at the first frame that was not mapped.
+	 */
+	KXEN_OP_FOREIGN_UNMAP = 8,
+	/*
+	 * The calling CPU drops what its TLB may hold of dom0's old p2m
+	 * entries, if an unmapping asked for it. Pages freed while mapped
+	 * go back to the pool once every CPU has done so.
+	 */
+	KXEN_OP_P2M_SYNC = 9,
+};
+
+#define KXEN_FOREIGN_BATCH	512
+
+struct kxen_foreign_map {
+	u64 frames;	/* u64[nr]: guest frame in, machine frame out */
+	u64 errs;	/* s32[nr] out: 0, or the frame's negative Xen errno */
+	u32 nr;
+	u16 domid;
+	u16 reserved;
 };
 
 struct kxen_vmcs_field {

@@ -10,6 +10,7 @@
  * instruction is known here; with NRIPS the CPU's next RIP is used.
  */
 #include <hv/errno.h>
+#include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -345,6 +346,8 @@ int svm_handle_exit(struct hv_cpu *cpu)
 		cpu->pending_nmi = false;
 		inject(vmcb, EVENT_INJECT_NMI | X86_EXC_NMI);
 	}
+	if (foreign_flush_due(cpu->id))
+		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
 	return cpu->leaving;
 }
 

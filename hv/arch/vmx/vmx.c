@@ -11,6 +11,7 @@
  * their types (hv/mtrr.h).
  */
 #include <hv/errno.h>
+#include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/mtrr.h>
@@ -662,6 +663,8 @@ int vmx_handle_exit(struct hv_cpu *cpu)
 	}
 	if (cpu->pending_nmi)
 		deliver_pending_nmi(cpu);
+	if (foreign_flush_due(cpu->id))
+		invept_all();
 	return cpu->leaving;
 }
 
