@@ -37,7 +37,8 @@ SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/sysctl build/selftests/xen/domctl \
 	build/selftests/xen/domains build/selftests/xen/memory \
 	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy \
-	build/selftests/xen/foreign
+	build/selftests/xen/foreign build/selftests/xen/vcpu_run \
+	build/selftests/guests/basic.bin
 
 selftests: $(SELFTEST_PROGS)
 
@@ -46,6 +47,14 @@ $(filter build/selftests/xen/%,$(SELFTEST_PROGS)): \
 	LDLIBS_XEN := -lxenctrl -lxencall
 build/selftests/xen/cpu_policy: LDLIBS_XEN += -lxenguest
 build/selftests/xen/foreign: LDLIBS_XEN += -lxenforeignmemory
+build/selftests/xen/vcpu_run: LDLIBS_XEN += -lxenforeignmemory
+
+# Freestanding test guests: flat images loaded at 1 MiB.
+build/selftests/guests/%.bin: selftests/guests/%.S
+	@mkdir -p $(@D)
+	$(CC) -m32 -c -o $(@:.bin=.o) $<
+	$(LD) -m elf_i386 -Ttext 0x100000 -e start --build-id=none -o $(@:.bin=.elf) $(@:.bin=.o)
+	objcopy -O binary $(@:.bin=.elf) $@
 
 build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/vcpu_ops.h>
+#include <hv/vcpu_run.h>
 #include <hv/xen.h>
 
 #define FNV1A_OFFSET	0xcbf29ce484222325ull
@@ -145,6 +146,19 @@ static long foreign_unmap_batch(struct hv_cpu *cpu, u64 frames, u64 nr)
 	return 0;
 }
 
+static long next_guest(u64 domid)
+{
+	struct domain *d;
+	long ret;
+
+	spin_lock(&domain_lock);
+	d = domain_next(domid ? domid : 1);
+	ret = d && domid < DOMID_FIRST_RESERVED ?
+	      (long)d->id << 32 | d->max_vcpus : -XEN_ESRCH;
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 {
 	switch (op) {
@@ -165,6 +179,13 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 		return foreign_map_batch(cpu, arg1);
 	case KXEN_OP_FOREIGN_UNMAP:
 		return foreign_unmap_batch(cpu, arg1, arg2);
+	case KXEN_OP_VCPU_RUN:
+		return vcpu_run(cpu, arg1, arg2);
+	case KXEN_OP_NEXT_GUEST:
+		return next_guest(arg1);
+	case KXEN_OP_RUN_GENERATION:
+		return __atomic_load_n(&run_generation, __ATOMIC_ACQUIRE) &
+		       (~0ull >> 1);
 	case KXEN_OP_P2M_SYNC:
 		/* The exit itself does it: see foreign_flush_due(). */
 		return 0;

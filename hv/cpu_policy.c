@@ -418,6 +418,23 @@ static struct cpuid_regs *slot_of(struct cpu_policy *p,
 	return subleaf_of(p->extd, POLICY_NR_EXTD, e->leaf - EXTD_BASE);
 }
 
+void policy_cpuid(const struct cpu_policy *p, u32 leaf, u32 subleaf,
+		  u32 r[4])
+{
+	xen_cpuid_leaf_t e = { .leaf = leaf, .subleaf = NO_SUBLEAF };
+	const struct cpuid_regs *slot;
+	bool in_range = leaf < EXTD_BASE ? leaf <= p->basic[0].r[0] :
+			leaf <= p->extd[0].r[0];
+
+	if (leaf == 0x4 || leaf == 0x7 || leaf == 0xb || leaf == 0xd)
+		e.subleaf = subleaf;
+	/* slot_of() only finds the slot; the policy is not changed. */
+	slot = in_range ? slot_of((struct cpu_policy *)p, &e) : NULL;
+	memset(r, 0, 4 * sizeof(u32));
+	if (slot)
+		memcpy(r, slot->r, sizeof(slot->r));
+}
+
 /* Xen's x86_cpuid_copy_from_buffer() for one leaf: 0 or -XEN_ERANGE. */
 static long take_leaf(struct cpu_policy *p, const xen_cpuid_leaf_t *e)
 {

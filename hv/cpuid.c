@@ -11,8 +11,10 @@
 #define HYPERVISOR_LEAVES	0x40000000
 #define HYPERVISOR_LEAVES_MASK	0xf0000000
 
-static void xen_leaf(struct hv_cpu *cpu, u32 leaf, u32 subleaf, u32 r[4])
+bool xen_cpuid_leaf(u32 leaf, u32 subleaf, u16 domid, u32 vcpu_id, u32 r[4])
 {
+	if ((leaf & HYPERVISOR_LEAVES_MASK) != HYPERVISOR_LEAVES)
+		return false;
 	r[0] = r[1] = r[2] = r[3] = 0;
 	switch (leaf - XEN_CPUID_FIRST_LEAF) {
 	case 0:
@@ -37,10 +39,11 @@ static void xen_leaf(struct hv_cpu *cpu, u32 leaf, u32 subleaf, u32 r[4])
 		break;
 	case 4:
 		r[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
-		r[1] = cpu->id;			/* dom0's vCPU n is CPU n */
-		r[2] = 0;			/* dom0 */
+		r[1] = vcpu_id;
+		r[2] = domid;
 		break;
 	}
+	return true;
 }
 
 void cpuid_emulate(struct hv_cpu *cpu)
@@ -48,9 +51,8 @@ void cpuid_emulate(struct hv_cpu *cpu)
 	u32 leaf = cpu->regs[REG_RAX], subleaf = cpu->regs[REG_RCX];
 	u32 r[4];
 
-	if ((leaf & HYPERVISOR_LEAVES_MASK) == HYPERVISOR_LEAVES) {
-		xen_leaf(cpu, leaf, subleaf, r);
-	} else {
+	/* Dom0's vCPU n is CPU n. */
+	if (!xen_cpuid_leaf(leaf, subleaf, 0, cpu->id, r)) {
 		cpuid_count(leaf, subleaf, r);
 		if (leaf == 1) {
 			r[2] &= ~CPUID1_ECX_VMX;

@@ -9,6 +9,7 @@
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/time.h>
+#include <hv/vcpu_ops.h>
 #include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
@@ -22,6 +23,7 @@
 #define SHUTDOWN_CODE_INVALID		(~0u)
 
 struct hv_spinlock domain_lock;
+u64 run_generation;
 static struct domain domains[MAX_DOMAINS];
 
 /* A vCPU is one pool page. */
@@ -29,6 +31,19 @@ _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu");
 /* So is a guest's CPU policy. */
 _Static_assert(sizeof(struct cpu_policy) <= PAGE_SIZE, "struct cpu_policy");
 
+static void vcpu_free(struct vcpu *v)
+{
+	if (v->ctl)
+		page_free(&hv_pool, v->ctl);
+	if (v->fpu)
+		page_free(&hv_pool, v->fpu);
+	page_free(&hv_pool, v);
+}
+
+/*
+ * A guest vCPU has a control block and an FPU area where the vendor can
+ * run guests; dom0's vCPUs are its CPUs and need neither.
+ */
 static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 {
 	struct vcpu *v = page_alloc(&hv_pool);
@@ -41,8 +56,16 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 		.down = true,
 		.hard_affinity = cpumap_all(),
 		.soft_affinity = cpumap_all(),
+		.state_stale = true,
 	};
 	vcpu_reset_cache_attrs(v);
+	if (d->id && vcpu_ops->vcpu_create) {
+		v->fpu = page_alloc(&hv_pool);
+		if (!v->fpu || vcpu_ops->vcpu_create(v)) {
+			vcpu_free(v);
+			return NULL;
+		}
+	}
 	d->vcpu[id] = v;
 	return v;
 }
@@ -54,7 +77,7 @@ static void slot_free(struct domain *d)
 
 	for (i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
-			page_free(&hv_pool, d->vcpu[i]);
+			vcpu_free(d->vcpu[i]);
 	page_free(&hv_pool, d->vcpu);
 	d->vcpu = NULL;
 	if (d->cpu_policy && d->cpu_policy != system_cpu_policy(POLICY_DOM0))
@@ -338,6 +361,8 @@ void domain_info(const struct domain *d, void *out)
 	}
 	info->flags = (info->nr_online_vcpus ? flags : 0) |
 		      (d->controller_pauses ? XEN_DOMINF_paused : 0) |
+		      (d->shut_down ? XEN_DOMINF_shutdown : 0) |
+		      (d->dying ? XEN_DOMINF_dying : 0) |
 		      (d->cdf & XEN_DOMCTL_CDF_xs_domain ?
 		       XEN_DOMINF_xs_domain : 0) |
 		      (d->cdf & XEN_DOMCTL_CDF_hvm ? XEN_DOMINF_hvm_guest : 0) |

@@ -156,10 +156,18 @@ static long vcpu_affinity(struct hv_cpu *cpu, struct domain *d, u32 cmd,
 	return ret;
 }
 
+/*
+ * Running vCPUs stop at their next exit, which a physical interrupt
+ * brings within a tick: until then the call continues (Xen's destroy
+ * continues while it relinquishes the domain's resources too).
+ */
 static long destroydomain(struct domain *d)
 {
 	if (d->id == 0)
 		return -XEN_EINVAL;
+	d->dying = true;
+	if (d->vcpus_on_cpus)
+		return 1;
 	hv_printk("d%u: destroyed\n", d->id);
 	domain_destroy(d);
 	return 0;
@@ -285,6 +293,21 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 	}
 }
 
+static bool changes_what_runs(u32 cmd)
+{
+	switch (cmd) {
+	case XEN_DOMCTL_createdomain:
+	case XEN_DOMCTL_destroydomain:
+	case XEN_DOMCTL_max_vcpus:
+	case XEN_DOMCTL_pausedomain:
+	case XEN_DOMCTL_unpausedomain:
+	case XEN_DOMCTL_sethvmcontext:
+		return true;
+	default:
+		return false;
+	}
+}
+
 long do_domctl(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_domctl op;
@@ -298,6 +321,8 @@ long do_domctl(struct hv_cpu *cpu, u64 arg)
 	spin_lock(&domain_lock);
 	ret = domctl_locked(cpu, &op, &copyback);
 	spin_unlock(&domain_lock);
+	if (!ret && changes_what_runs(op.cmd))
+		domain_run_changed();
 	if (ret > 0)	/* the same domctl again, as Xen's continuation */
 		return hypercall_continue(cpu, arg, 0);
 	/* set_cpu_policy's err_* fields say what it refused. */

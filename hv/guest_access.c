@@ -21,11 +21,20 @@ static void *gpa_to_host(const struct p2m *p2m, u64 gpa)
 	return hv_phys_to_virt(hpa);
 }
 
-/* Guest-physical address of GVA, or ~0 when the guest has no such page. */
+/*
+ * Guest-physical address of GVA, or ~0 when the guest has no such page.
+ * Paging off (a PVH guest's start) or long-mode paging; 32-bit paging
+ * is not walked (~0).
+ */
 static u64 gva_to_gpa(const struct hv_cpu *cpu, u64 gva, bool write)
 {
 	unsigned int level = (cpu->guest_cr4 & CR4_LA57) ? 5 : 4;
 	u64 table = cpu->guest_cr3 & PTE_ADDR;
+
+	if (!(cpu->guest_cr0 & CR0_PG))
+		return gva & 0xffffffff;
+	if (!(cpu->guest_efer & EFER_LMA))
+		return ~0ull;
 
 	for (; level >= 1; level--) {
 		unsigned int shift = PAGE_SHIFT + 9 * (level - 1);

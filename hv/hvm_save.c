@@ -344,6 +344,7 @@ static long load_cpu(struct reader *r, struct domain *d)
 	c.flags = XEN_X86_FPU_INITIALISED;
 	v->tsc_offset = c.tsc - rdtsc();
 	v->regs = c;
+	v->state_stale = true;	/* its next run starts from these */
 	v->down = false;	/* as Xen, a loaded vCPU is up */
 	return 0;
 }

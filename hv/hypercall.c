@@ -8,15 +8,25 @@
 #include <hv/hv.h>
 #include <hv/string.h>
 #include <hv/vcpu_ops.h>
+#include <hv/vcpu_run.h>
 #include <hv/xen.h>
 
 #define HYPERCALL_STUB_SIZE	32
 
-long hypercall_continue(struct hv_cpu *cpu, u64 arg0, u64 arg1)
+long hypercall_continue3(struct hv_cpu *cpu, u64 arg0, u64 arg1, u64 arg2)
 {
 	cpu->again_args[0] = arg0;
 	cpu->again_args[1] = arg1;
+	cpu->again_args[2] = arg2;
+	cpu->again_nr = 3;
 	cpu->hypercall_again = true;
+	return 0;
+}
+
+long hypercall_continue(struct hv_cpu *cpu, u64 arg0, u64 arg1)
+{
+	hypercall_continue3(cpu, arg0, arg1, 0);
+	cpu->again_nr = 2;
 	return 0;
 }
 
@@ -33,9 +43,53 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 		return do_sysctl(cpu, a[0]);
 	case __HYPERVISOR_domctl:
 		return do_domctl(cpu, a[0]);
+	case __HYPERVISOR_sched_op:
+		return do_sched_op(cpu, a[0], a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}
+}
+
+/* The hypercalls a guest may make; the rest are -ENOSYS to it. */
+static long guest_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
+{
+	switch (op) {
+	case __HYPERVISOR_xen_version:
+		return do_xen_version(cpu, a[0], a[1]);
+	case __HYPERVISOR_console_io:
+		return do_console_io(cpu, a[0], a[1], a[2]);
+	case __HYPERVISOR_sched_op:
+		return do_sched_op(cpu, a[0], a[1]);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+/* Xen's HVM hypercall ABI: 64-bit code passes RDI, RSI, RDX, R10, R8. */
+static const u8 args64[5] = { REG_RDI, REG_RSI, REG_RDX, REG_R10, REG_R8 };
+/* 32-bit code passes EBX, ECX, EDX, ESI, EDI. */
+static const u8 args32[5] = { REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI };
+
+bool guest_hypercall(struct hv_cpu *cpu)
+{
+	const u8 *reg = cpu->guest_long_mode ? args64 : args32;
+	u64 *r = cpu->regs, args[5];
+	unsigned int i;
+	long ret;
+
+	for (i = 0; i < 5; i++)
+		args[i] = cpu->guest_long_mode ? r[reg[i]] : (u32)r[reg[i]];
+	/* As in Xen: a guest's user space makes no hypercalls. */
+	ret = cpu->guest_cpl ? -XEN_EPERM : guest_dispatch(cpu, r[REG_RAX], args);
+	if (cpu->hypercall_again) {
+		/* Xen's HVM continuation: the guest makes the call again. */
+		cpu->hypercall_again = false;
+		for (i = 0; i < cpu->again_nr; i++)
+			r[reg[i]] = cpu->again_args[i];
+		return false;
+	}
+	r[REG_RAX] = cpu->guest_long_mode ? (u64)ret : (u32)ret;
+	return true;
 }
 
 void hypercall(struct hv_cpu *cpu)
@@ -60,6 +114,8 @@ void hypercall(struct hv_cpu *cpu)
 		cpu->hypercall_again = false;
 		r[REG_RDI] = cpu->again_args[0];
 		r[REG_RSI] = cpu->again_args[1];
+		if (cpu->again_nr == 3)
+			r[REG_RDX] = cpu->again_args[2];
 		ret = KXEN_HYPERCALL_AGAIN;
 	}
 	r[REG_RAX] = ret;

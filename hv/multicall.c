@@ -37,7 +37,7 @@ long do_multicall(struct hv_cpu *cpu, u64 list, u64 nr_calls)
 			cpu->hypercall_again = false;
 			if (copy_to_guest(cpu, at + offsetof(typeof(call), args),
 					  cpu->again_args,
-					  sizeof(cpu->again_args)))
+					  cpu->again_nr * sizeof(u64)))
 				return -XEN_EFAULT;
 			return hypercall_continue(cpu, at, nr_calls - i);
 		}

@@ -40,6 +40,13 @@ void kxen_privcmd_exit(void);
 /* privcmd's foreign mappings: its mmap and IOCTL_PRIVCMD_MMAPBATCH_V2. */
 int kxen_privcmd_mmap(struct file *file, struct vm_area_struct *vma);
 long kxen_privcmd_mmapbatch(u16 restriction, void __user *udata);
+/*
+ * Guest vCPU threads (vcpu_thread.c): brought in line with what the
+ * hypervisor says may run, after a hypercall that may have changed it
+ * (call with the hypervisor held); all stopped before unloading.
+ */
+void kxen_vcpu_threads_sync(void);
+void kxen_vcpu_threads_exit(void);
 int kxen_hv_sysfs_init(void);
 void kxen_hv_sysfs_exit(void);
 int kxen_sys_hypervisor_init(void);

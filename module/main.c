@@ -117,6 +117,7 @@ static void kxen_stop(void)
 	unregister_pm_notifier(&pm_nb);
 	unregister_reboot_notifier(&reboot_nb);
 	kxen_privcmd_exit();
+	kxen_vcpu_threads_exit();
 	kxen_sys_hypervisor_exit();
 	kxen_hv_sysfs_exit();
 	kxen_hv_disable();

@@ -72,6 +72,10 @@ static long privcmd_hypercall(struct privcmd_file *pf, void __user *udata)
 		return -ENODEV;
 	ret = kxen_hypercall5_sleepable(call.op, call.arg[0], call.arg[1],
 					call.arg[2], call.arg[3], call.arg[4]);
+	/* The calls that make, pause, load, shut down or destroy guests. */
+	if (call.op == __HYPERVISOR_domctl || call.op == __HYPERVISOR_sched_op ||
+	    call.op == __HYPERVISOR_multicall)
+		kxen_vcpu_threads_sync();
 	kxen_hv_release();
 	return ret;
 }

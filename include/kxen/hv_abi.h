@@ -131,6 +131,37 @@ enum kxen_op {
 	 * go back to the pool once every CPU has done so.
 	 */
 	KXEN_OP_P2M_SYNC = 9,
+	/*
+	 * RSI = domain, RDX = vCPU: runs that guest vCPU on the calling
+	 * CPU until something needs dom0 (KVM's KVM_RUN). Made by the
+	 * vCPU's thread in dom0 with preemption off and the FPU free
+	 * (kernel_fpu_begin()); returns a KXEN_RUN_* or a negative Xen
+	 * errno (-ESRCH: no such guest vCPU; -EBUSY: it runs elsewhere;
+	 * -EOPNOTSUPP: this vendor cannot run guests yet).
+	 */
+	KXEN_OP_VCPU_RUN = 10,
+	/*
+	 * RSI = domain id: the first guest with that id or above, as
+	 * id << 32 | its vCPU count, or -ESRCH when there is none.
+	 */
+	KXEN_OP_NEXT_GUEST = 11,
+	/*
+	 * A count that changes whenever what may run does (a guest made,
+	 * its vCPUs made or loaded, paused, unpaused, shut down, destroyed):
+	 * the module then brings its vCPU threads in line.
+	 */
+	KXEN_OP_RUN_GENERATION = 12,
+};
+
+enum kxen_run_result {
+	/* A physical interrupt or NMI came, for dom0: run again after it. */
+	KXEN_RUN_PREEMPTED = 1,
+	/* The vCPU waits (HLT, SCHEDOP_block): sleep until kicked. */
+	KXEN_RUN_BLOCKED = 2,
+	/* It may not run: domain paused, vCPU down, or being destroyed. */
+	KXEN_RUN_PAUSED = 3,
+	/* The domain has shut down (or crashed): nothing runs until destroy. */
+	KXEN_RUN_SHUTDOWN = 4,
 };
 
 #define KXEN_FOREIGN_BATCH	512

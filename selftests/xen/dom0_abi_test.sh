@@ -8,7 +8,8 @@
 # domains: guest domains' lifecycle and the configurations refused;
 # memory: populating and giving back a guest's RAM; hvmcontext: a
 # guest's HVM save records; cpu_policy: CPUID policies; foreign:
-# privcmd's foreign mappings of a guest's pages).
+# privcmd's foreign mappings of a guest's pages; vcpu_run: a test guest
+# running in a dom0 thread, and each way it can end).
 # Unloading with a guest domain in place tears it down: after a reload
 # dom0 is alone again. With memory for it (the lab's --memory 3072), the
 # memory helper runs again over a pool that can hold a 1 GiB extent.
@@ -18,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-helpers="privcmd sysctl domctl domains memory hvmcontext cpu_policy foreign"
+helpers="privcmd sysctl domctl domains memory hvmcontext cpu_policy foreign vcpu_run"
 
 ktap_header $((9 + $(wc -w <<<"$helpers")))
 kxen_skip_all_unless_virt

@@ -14,92 +14,17 @@
 #include <xenctrl.h>
 #include <xen/hvm/save.h>
 #include "fails_with.h"
+#include "hvm_context.h"
 #include "ktap.h"
 #include "xen_guest.h"
 
-#define DESC		sizeof(struct hvm_save_descriptor)
 #define PAT_RESET	0x0007040600070406ull
 #define MTRRCAP_RESET	0x508		/* WC, fixed ranges, 8 pairs */
-#define CR0_PE		(1ull << 0)
-#define CR0_ET		(1ull << 4)
 #define CR0_PG		(1ull << 31)
 #define CR4_LA57	(1ull << 12)
 #define EFER_LMA	(1ull << 10)
-#define TSC_LOADED	(1ull << 40)
 
 static xc_interface *xch;
-
-/* A context being built, as libxenguest builds one. */
-struct context {
-	uint8_t data[16384];
-	uint32_t len;
-};
-
-static void add(struct context *c, uint16_t type, uint16_t instance,
-		const void *body, uint32_t len)
-{
-	struct hvm_save_descriptor d = {
-		.typecode = type, .instance = instance, .length = len,
-	};
-
-	memcpy(c->data + c->len, &d, DESC);
-	memcpy(c->data + c->len + DESC, body, len);
-	c->len += DESC + len;
-}
-
-/* The record TYPE/INSTANCE in C, or NULL. */
-static const void *find(const struct context *c, uint16_t type,
-			uint16_t instance)
-{
-	const struct hvm_save_descriptor *d;
-	uint32_t at;
-
-	for (at = 0; at + DESC <= c->len; at += DESC + d->length) {
-		d = (const void *)(c->data + at);
-		if (d->typecode == type && d->instance == instance)
-			return d + 1;
-		if (!d->typecode)
-			break;
-	}
-	return NULL;
-}
-
-static bool get(uint32_t domid, struct context *c)
-{
-	int len = xc_domain_hvm_getcontext(xch, domid, c->data,
-					   sizeof(c->data));
-
-	c->len = len < 0 ? 0 : len;
-	return len > 0;
-}
-
-/* What libxenguest loads to boot a PVH guest at ENTRY: flat 32-bit. */
-static struct hvm_hw_cpu boot_cpu(uint64_t entry)
-{
-	return (struct hvm_hw_cpu){
-		.rip = entry, .rbx = 0x1000, .cr0 = CR0_PE | CR0_ET,
-		.cs_limit = ~0u, .ds_limit = ~0u, .es_limit = ~0u,
-		.ss_limit = ~0u, .tr_limit = 0x67,
-		.cs_arbytes = 0xc9b, .ds_arbytes = 0xc93, .es_arbytes = 0xc93,
-		.ss_arbytes = 0xc93, .tr_arbytes = 0x8b,
-		.dr6 = 0xffff0ff0, .dr7 = 0x400, .tsc = TSC_LOADED,
-	};
-}
-
-/* HEADER from a domain's own context, then CPU for vCPU 0, then END. */
-static int set_boot(uint32_t domid, const struct hvm_hw_cpu *cpu,
-		    uint32_t cpu_len)
-{
-	struct context full, c = { .len = 0 };
-
-	if (!get(domid, &full))
-		return -1;
-	add(&c, HVM_SAVE_CODE(HEADER), 0, find(&full, HVM_SAVE_CODE(HEADER), 0),
-	    HVM_SAVE_LENGTH(HEADER));
-	add(&c, HVM_SAVE_CODE(CPU), 0, cpu, cpu_len);
-	add(&c, 0, 0, NULL, 0);
-	return xc_domain_hvm_setcontext(xch, domid, c.data, c.len);
-}
 
 static unsigned int online(uint32_t domid)
 {
@@ -128,18 +53,18 @@ static void test_new_domain(uint32_t domid)
 			 size);
 	__cpuid(1, eax, ebx, ecx, edx);
 	xc_physinfo(xch, &pi);
-	get(domid, &c);
-	hdr = find(&c, HVM_SAVE_CODE(HEADER), 0);
+	get_context(xch, domid, &c);
+	hdr = find_record(&c, HVM_SAVE_CODE(HEADER), 0);
 	ktap_test_result(hdr && (void *)hdr == c.data + DESC &&
 			 hdr->magic == HVM_FILE_MAGIC &&
 			 hdr->version == HVM_FILE_VERSION &&
 			 hdr->cpuid == eax && hdr->gtsc_khz == pi.cpu_khz,
 			 "header: first, Xen's magic and version, CPUID 1 EAX, the TSC kHz");
-	m0 = find(&c, HVM_SAVE_CODE(MTRR), 0);
-	m1 = find(&c, HVM_SAVE_CODE(MTRR), 1);
+	m0 = find_record(&c, HVM_SAVE_CODE(MTRR), 0);
+	m1 = find_record(&c, HVM_SAVE_CODE(MTRR), 1);
 	ktap_test_result(c.len == want - 2 * (DESC + HVM_SAVE_LENGTH(CPU)) &&
-			 !find(&c, HVM_SAVE_CODE(CPU), 0) && m0 && m1 &&
-			 find(&c, 0, 0) == c.data + c.len,
+			 !find_record(&c, HVM_SAVE_CODE(CPU), 0) && m0 && m1 &&
+			 find_record(&c, 0, 0) == c.data + c.len,
 			 "a new domain: header, MTRRs of vCPUs 0 and 1, end; no CPU record while down (%u bytes)",
 			 c.len);
 	ktap_test_result(m0 && m0->msr_mtrr_cap == MTRRCAP_RESET &&
@@ -156,15 +81,15 @@ static void test_boot_context(uint32_t domid)
 	uint32_t mxcsr = 0;
 	xc_vcpuinfo_t info = { 0 };
 
-	ktap_test_result(!set_boot(domid, &cpu, sizeof(cpu)) &&
+	ktap_test_result(!set_boot(xch, domid, &cpu, sizeof(cpu)) &&
 			 online(domid) == 1 &&
 			 !xc_vcpu_getinfo(xch, domid, 0, &info) && info.online,
 			 "the boot context loads, and brings vCPU 0 up");
-	get(domid, &c);
-	got = find(&c, HVM_SAVE_CODE(CPU), 0);
+	get_context(xch, domid, &c);
+	got = find_record(&c, HVM_SAVE_CODE(CPU), 0);
 	if (got)
 		memcpy(&mxcsr, &got->fpu_regs[24], sizeof(mxcsr));
-	ktap_test_result(got && !find(&c, HVM_SAVE_CODE(CPU), 1) &&
+	ktap_test_result(got && !find_record(&c, HVM_SAVE_CODE(CPU), 1) &&
 			 got->rip == cpu.rip && got->rbx == cpu.rbx &&
 			 got->cr0 == cpu.cr0 && got->cs_arbytes == 0xc9b &&
 			 got->tr_limit == 0x67 && got->dr6 == cpu.dr6 &&
@@ -184,8 +109,8 @@ static void test_mtrr(uint32_t domid)
 	struct hvm_hw_mtrr m;
 	const struct hvm_hw_mtrr *got;
 
-	get(domid, &full);
-	memcpy(&m, find(&full, HVM_SAVE_CODE(MTRR), 1), sizeof(m));
+	get_context(xch, domid, &full);
+	memcpy(&m, find_record(&full, HVM_SAVE_CODE(MTRR), 1), sizeof(m));
 	m.msr_mtrr_def_type = 0xc06;		/* enabled, fixed, WB */
 	m.msr_mtrr_var[0] = 0x6;		/* WB from 0 ... */
 	m.msr_mtrr_var[1] = 0xfc0000800ull;	/* ... for 1 GiB, valid */
@@ -198,8 +123,8 @@ static void test_mtrr(uint32_t domid)
 	add(&c, 0, 0, NULL, 0);
 	ktap_test_result(!xc_domain_hvm_setcontext(xch, domid, c.data, c.len),
 			 "an MTRR record loads");
-	get(domid, &full);
-	got = find(&full, HVM_SAVE_CODE(MTRR), 1);
+	get_context(xch, domid, &full);
+	got = find_record(&full, HVM_SAVE_CODE(MTRR), 1);
 	ktap_test_result(got && got->msr_mtrr_def_type == 0xc06 &&
 			 got->msr_mtrr_var[0] == 0x6 &&
 			 got->msr_mtrr_var[1] == 0xfc0000800ull &&
@@ -217,7 +142,7 @@ static bool cpu_refused(uint32_t domid, void (*spoil)(struct hvm_hw_cpu *))
 	struct hvm_hw_cpu cpu = boot_cpu(0x100000);
 
 	spoil(&cpu);
-	return fails_with(set_boot(domid, &cpu, sizeof(cpu)), EINVAL);
+	return fails_with(set_boot(xch, domid, &cpu, sizeof(cpu)), EINVAL);
 }
 
 static void paging_without_pe(struct hvm_hw_cpu *c) { c->cr0 = CR0_PG | CR0_ET; }
@@ -247,12 +172,12 @@ static void test_refusals(uint32_t domid)
 			 cpu_refused(domid, bad_flags) &&
 			 cpu_refused(domid, bad_tsc_aux) &&
 			 cpu_refused(domid, bad_event) &&
-			 fails_with(set_boot(domid, &cpu, sizeof(cpu) - 8),
+			 fails_with(set_boot(xch, domid, &cpu, sizeof(cpu) - 8),
 				    EINVAL),
 			 "CPU records: CR0.PG without PE, CR0 without ET, CR4.LA57, EFER.LMA alone, pad0, flags, MSR_TSC_AUX, a reserved event type, a short record: EINVAL");
 
-	get(domid, &full);
-	memcpy(&hdr, find(&full, HVM_SAVE_CODE(HEADER), 0), sizeof(hdr));
+	get_context(xch, domid, &full);
+	memcpy(&hdr, find_record(&full, HVM_SAVE_CODE(HEADER), 0), sizeof(hdr));
 	hdr.magic++;
 	add(&c, HVM_SAVE_CODE(HEADER), 0, &hdr, sizeof(hdr));
 	add(&c, 0, 0, NULL, 0);

@@ -22,6 +22,12 @@
 svm_run:
 	movq %rdi, %rbx
 	movq CPU_HOST_STACK(%rbx), %rsp
+	/*
+	 * A guest vCPU's VMCB masks physical interrupts by the host's
+	 * RFLAGS.IF (V_INTR_MASKING): set, they end its run. In host mode
+	 * GIF stays clear, which keeps them off here all the same.
+	 */
+	sti
 .Lrun:
 	movq CPU_VMCB_PA(%rbx), %rax
 	pushq %rbx
@@ -46,6 +52,7 @@ svm_run:
 	 * descriptor tables, control registers and MSRs; what remains is
 	 * the data segments, GIF, EFER.SVME and the return itself.
 	 */
+	cli
 	movq %rbx, %rdi
 	call svm_restore_linux
 	LEAVE_TO_LINUX

@@ -10,25 +10,40 @@
  * instruction is known here; with NRIPS the CPU's next RIP is used.
  */
 #include <hv/errno.h>
+#include <hv/domain.h>
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/mtrr.h>
 #include <hv/printk.h>
+#include <hv/string.h>
 #include <hv/vcpu_ops.h>
+#include <hv/vcpu_run.h>
 #include <hv/x86.h>
 #include <hv/x86_paging.h>
 #include <hv/xen.h>
+#include <xen/sched.h>
 #include "vmcb.h"
 
 #define MSRPM_PAGES		2
+#define IOPM_PAGES		3
 #define DOM0_ASID		1
+/* One ASID for every guest vCPU: each run starts with a flush of it. */
+#define GUEST_ASID		2
 
 #define LEN_CPUID		2
 #define LEN_VMMCALL		3
 #define LEN_RDMSR_WRMSR		2
+#define LEN_HLT			1
+#define LEN_INVD		2
+#define LEN_XSETBV		3
 
 static u8 *msrpm;
 static u64 msrpm_pa;
+/* Guests': every MSR exits but those VMLOAD switches; every port exits. */
+static u8 *guest_msrpm;
+static u64 guest_msrpm_pa, guest_iopm_pa;
+static bool flush_by_asid;
 
 static void svm_vmload(u64 pa)
 {
@@ -40,8 +55,8 @@ static void svm_vmsave(u64 pa)
 	asm volatile("vmsave %%rax" : : "a"(pa) : "memory");
 }
 
-/* Both the read and the write of MSR exit. */
-static void intercept_msr(u32 msr)
+/* Whether the read and the write of MSR exit, in permission map MAP. */
+static void intercept_msr(u8 *map, u32 msr, bool on)
 {
 	static const struct { u32 first; u32 offset; } ranges[] = {
 		{ 0x00000000, 0x0000 },
@@ -54,22 +69,45 @@ static void intercept_msr(u32 msr)
 		u32 index = msr - ranges[i].first;
 
 		if (index < 0x2000) {
-			msrpm[ranges[i].offset + index / 4] |= 3 << (index % 4 * 2);
+			u8 bits = 3 << (index % 4 * 2);
+
+			if (on)
+				map[ranges[i].offset + index / 4] |= bits;
+			else
+				map[ranges[i].offset + index / 4] &= ~bits;
 			return;
 		}
 	}
 }
 
+/* The MSRs a guest's VMCB holds, which VMLOAD and VMRUN switch. */
+static const u32 guest_vmcb_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP,
+	MSR_SYSENTER_EIP,
+};
+
 static int svm_prepare(void)
 {
+	u8 *iopm = pages_alloc(&hv_pool, IOPM_PAGES);
+	unsigned int i;
+
 	msrpm = pages_alloc(&hv_pool, MSRPM_PAGES);
-	if (!msrpm)
+	guest_msrpm = pages_alloc(&hv_pool, MSRPM_PAGES);
+	if (!msrpm || !guest_msrpm || !iopm)
 		return -ENOMEM;
 	msrpm_pa = page_pool_pa(&hv_pool, msrpm);
-	intercept_msr(MSR_EFER);
-	intercept_msr(MSR_VM_CR);
-	intercept_msr(MSR_VM_HSAVE_PA);
-	intercept_msr(MSR_HYPERCALL_PAGE);
+	intercept_msr(msrpm, MSR_EFER, true);
+	intercept_msr(msrpm, MSR_VM_CR, true);
+	intercept_msr(msrpm, MSR_VM_HSAVE_PA, true);
+	intercept_msr(msrpm, MSR_HYPERCALL_PAGE, true);
+	memset(guest_msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(guest_vmcb_msrs); i++)
+		intercept_msr(guest_msrpm, guest_vmcb_msrs[i], false);
+	guest_msrpm_pa = page_pool_pa(&hv_pool, guest_msrpm);
+	memset(iopm, 0xff, IOPM_PAGES * PAGE_SIZE);
+	guest_iopm_pa = page_pool_pa(&hv_pool, iopm);
+	flush_by_asid = cpuid_edx(CPUID_LEAF_SVM) & CPUID_SVM_FLUSH_BY_ASID;
 	return 0;
 }
 
@@ -83,6 +121,8 @@ static int svm_cpu_prepare(struct hv_cpu *cpu)
 		return -ENOMEM;
 	cpu->vmcb = vmcb;
 	cpu->vmcb_pa = page_pool_pa(&hv_pool, vmcb);
+	cpu->dom0_vmcb = vmcb;
+	cpu->dom0_vmcb_pa = cpu->vmcb_pa;
 	cpu->host_vmcb_pa = page_pool_pa(&hv_pool, host_vmcb);
 	cpu->hsave_pa = page_pool_pa(&hv_pool, hsave);
 	return 0;
@@ -320,6 +360,297 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu,
 	}
 }
 
+/*
+ * A guest vCPU's VMCB: it runs on its own p2m and ASID, and exits for
+ * what would reach the host or needs the hypervisor: physical interrupts
+ * and NMIs (for dom0), CPUID, hypercalls, HLT, XSETBV, INVD, every port
+ * and every MSR but those the VMCB holds, the SVM instructions, #DB and
+ * #AC (as for dom0), and a triple fault.
+ */
+static int svm_vcpu_create(struct vcpu *v)
+{
+	struct vmcb *vmcb = page_alloc(&hv_pool);
+	struct vmcb_control *c;
+
+	if (!vmcb)
+		return -ENOMEM;
+	c = &vmcb->control;
+	c->intercept_exceptions = BIT(X86_EXC_DB) | BIT(X86_EXC_AC);
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
+			     INTERCEPT_INVD | INTERCEPT_HLT |
+			     INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT |
+			     INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL |
+			     INTERCEPT2_VMLOAD | INTERCEPT2_VMSAVE |
+			     INTERCEPT2_STGI | INTERCEPT2_CLGI |
+			     INTERCEPT2_SKINIT | INTERCEPT2_XSETBV;
+	c->iopm_base_pa = guest_iopm_pa;
+	c->msrpm_base_pa = guest_msrpm_pa;
+	c->asid = GUEST_ASID;
+	c->vintr = VINTR_MASKING;
+	c->nested_control = NESTED_CONTROL_NP_ENABLE;
+	c->nested_cr3 = v->domain->p2m.root_pa;
+	v->ctl = vmcb;
+	v->ctl_pa = page_pool_pa(&hv_pool, vmcb);
+	return 0;
+}
+
+/*
+ * Xen's CPU save record keeps the eight segments' selectors, limits,
+ * bases and attributes as four arrays in this order (its ABI).
+ */
+#define SAVE_SEGMENTS	8
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_sel) ==
+	       __builtin_offsetof(struct hvm_hw_cpu, cs_sel) + 7 * 4, "sel");
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_limit) ==
+	       __builtin_offsetof(struct hvm_hw_cpu, cs_limit) + 7 * 4, "limit");
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_base) ==
+	       __builtin_offsetof(struct hvm_hw_cpu, cs_base) + 7 * 8, "base");
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_arbytes) ==
+	       __builtin_offsetof(struct hvm_hw_cpu, cs_arbytes) + 7 * 4, "ar");
+
+/* The state sethvmcontext gave V, as its VMCB's guest state. */
+static void load_from_regs(struct vcpu *v)
+{
+	const struct hvm_hw_cpu *r = &v->regs;
+	struct vmcb_save *s = &((struct vmcb *)v->ctl)->save;
+	struct vmcb_seg *segs[SAVE_SEGMENTS] = {
+		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldtr,
+	};
+	unsigned int i;
+
+	/* Xen's save records keep SVM's attribute format. */
+	for (i = 0; i < SAVE_SEGMENTS; i++)
+		*segs[i] = (struct vmcb_seg){
+			.selector = (&r->cs_sel)[i],
+			.attrib = (&r->cs_arbytes)[i],
+			.limit = (&r->cs_limit)[i],
+			.base = (&r->cs_base)[i],
+		};
+	s->gdtr = (struct vmcb_seg){ .limit = r->gdtr_limit,
+				     .base = r->gdtr_base };
+	s->idtr = (struct vmcb_seg){ .limit = r->idtr_limit,
+				     .base = r->idtr_base };
+	s->cpl = (r->ss_arbytes >> 5) & 3;	/* SS.DPL */
+	s->efer = r->msr_efer | EFER_SVME;
+	s->cr0 = r->cr0;
+	s->cr2 = r->cr2;
+	s->cr3 = r->cr3;
+	s->cr4 = r->cr4;
+	s->dr6 = r->dr6;
+	s->dr7 = r->dr7;
+	s->rflags = r->rflags | X86_RFLAGS_FIXED;
+	s->rip = r->rip;
+	s->rsp = r->rsp;
+	s->star = r->msr_star;
+	s->lstar = r->msr_lstar;
+	s->cstar = r->msr_cstar;
+	s->sfmask = r->msr_syscall_mask;
+	s->kernel_gs_base = r->shadow_gs;
+	s->sysenter_cs = r->sysenter_cs;
+	s->sysenter_esp = r->sysenter_esp;
+	s->sysenter_eip = r->sysenter_eip;
+	s->g_pat = v->pat;
+	v->dr[0] = r->dr0;
+	v->dr[1] = r->dr1;
+	v->dr[2] = r->dr2;
+	v->dr[3] = r->dr3;
+}
+
+/* The guest's debug address registers replace dom0's while it runs. */
+static void swap_debug_registers(u64 *save, const u64 *load)
+{
+	save[0] = read_dr0();
+	save[1] = read_dr1();
+	save[2] = read_dr2();
+	save[3] = read_dr3();
+	write_dr0(load[0]);
+	write_dr1(load[1]);
+	write_dr2(load[2]);
+	write_dr3(load[3]);
+}
+
+/*
+ * The MSRs a guest's VMCB does not hold that it may use: EFER and PAT
+ * (msr_emulate() does Xen's hypercall page); the rest are #GP.
+ */
+static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
+{
+	struct vmcb *vmcb = cpu->vmcb;
+	u64 efer_bits = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSE;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (!write) {
+			*val = vmcb->save.efer & ~EFER_SVME;
+			return 0;
+		}
+		if (*val & ~efer_bits)
+			return -EPERM;
+		/* LMA is the CPU's to set. */
+		vmcb->save.efer = (*val & ~EFER_LMA) |
+				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+		return 0;
+	case MSR_PAT:
+		if (!write) {
+			*val = vmcb->save.g_pat;
+			return 0;
+		}
+		if (!pat_valid(*val))
+			return -EPERM;
+		vmcb->save.g_pat = *val;
+		cpu->vcpu->pat = *val;
+		return 0;
+	default:
+		return -EPERM;
+	}
+}
+
+/*
+ * Port I/O: a PVH guest has no ports, so as Xen answers an access no
+ * device claims, reads are all ones and writes go nowhere. String I/O
+ * would need the instruction emulator, which is not there yet.
+ */
+static void guest_port_io(struct hv_cpu *cpu, struct vmcb *vmcb)
+{
+	u64 info = vmcb->control.exit_info_1;
+	unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;	/* 1, 2 or 4 */
+	u64 mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+
+	if (info & IOIO_STRING) {
+		spin_lock(&domain_lock);
+		domain_crash(cpu->vcpu->domain, "string port I/O (port, rip)",
+			     info >> 16, vmcb->save.rip);
+		spin_unlock(&domain_lock);
+		return;
+	}
+	if (info & IOIO_IN)
+		cpu->regs[REG_RAX] |= mask;
+	vmcb->save.rip = vmcb->control.exit_info_2;	/* the next RIP */
+}
+
+static void guest_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
+{
+	spin_lock(&domain_lock);
+	domain_crash(cpu->vcpu->domain, why, a, b);
+	spin_unlock(&domain_lock);
+}
+
+static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
+{
+	u64 val;
+
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		/* Dom0's: it takes them once it runs again. */
+		vcpu_stop(cpu, KXEN_RUN_PREEMPTED);
+		return;
+	case SVM_EXIT_VMMCALL:
+		if (guest_hypercall(cpu))
+			skip_instruction(vmcb, LEN_VMMCALL);
+		return;
+	case SVM_EXIT_CPUID:
+		vcpu_cpuid(cpu);
+		skip_instruction(vmcb, LEN_CPUID);
+		return;
+	case SVM_EXIT_HLT:
+		skip_instruction(vmcb, LEN_HLT);
+		vcpu_halt(cpu, vmcb->save.rflags & X86_RFLAGS_IF);
+		return;
+	case SVM_EXIT_INVD:
+		/* Dropping the host's caches is not the guest's to do. */
+		skip_instruction(vmcb, LEN_INVD);
+		return;
+	case SVM_EXIT_XSETBV:
+		val = guest_edx_eax(cpu);
+		if (cpu->guest_cpl || (u32)cpu->regs[REG_RCX] ||
+		    vcpu_set_xcr0(cpu, val))
+			inject_exception_error(vmcb, X86_EXC_GP, 0);
+		else
+			skip_instruction(vmcb, LEN_XSETBV);
+		return;
+	case SVM_EXIT_MSR:
+		if (msr_emulate(cpu, vmcb->control.exit_info_1 & 1,
+				svm_guest_msr))
+			inject_exception_error(vmcb, X86_EXC_GP, 0);
+		else
+			skip_instruction(vmcb, LEN_RDMSR_WRMSR);
+		return;
+	case SVM_EXIT_IOIO:
+		guest_port_io(cpu, vmcb);
+		return;
+	case SVM_EXIT_EXCEPTION(X86_EXC_DB):
+		inject_exception(vmcb, X86_EXC_DB);
+		return;
+	case SVM_EXIT_EXCEPTION(X86_EXC_AC):
+		inject_exception_error(vmcb, X86_EXC_AC,
+				       vmcb->control.exit_info_1);
+		return;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+		inject_exception(vmcb, X86_EXC_UD);
+		return;
+	case SVM_EXIT_SHUTDOWN:
+		/* Xen's default triple-fault action (HVM_PARAM_TRIPLE_FAULT_REASON). */
+		hv_printk("d%uv%u: triple fault at rip %#llx\n",
+			  cpu->vcpu->domain->id, cpu->vcpu->id,
+			  (unsigned long long)vmcb->save.rip);
+		spin_lock(&domain_lock);
+		domain_shutdown(cpu->vcpu->domain, SHUTDOWN_reboot);
+		spin_unlock(&domain_lock);
+		return;
+	case SVM_EXIT_NPF:
+		/* Nothing is emulated in a PVH guest's physical map yet. */
+		guest_crash(cpu, "access to a guest-physical address with no RAM (address, rip)",
+			    vmcb->control.exit_info_2, vmcb->save.rip);
+		return;
+	default:
+		/* SVM_EXIT_INVALID too: VMRUN refused the guest's state. */
+		guest_crash(cpu, "unexpected exit (code, rip)", code,
+			    vmcb->save.rip);
+		return;
+	}
+}
+
+/* From dom0 to the vCPU its run call named, at the end of this exit. */
+static void switch_to_guest(struct hv_cpu *cpu)
+{
+	struct vcpu *v = cpu->run_next;
+	struct vmcb *vmcb = v->ctl;
+
+	if (v->state_stale) {
+		load_from_regs(v);
+		vmcb->save.rax = v->regs.rax;
+	}
+	vcpu_switch_in(cpu);
+	v->state_stale = false;
+	swap_debug_registers(cpu->dom0_dr, v->dr);
+	vmcb->control.tsc_offset = v->tsc_offset;
+	/* Another vCPU, or a p2m changed since, may have used the ASID. */
+	vmcb->control.tlb_control = flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
+						    TLB_CONTROL_FLUSH_ALL;
+	cpu->vmcb = vmcb;
+	cpu->vmcb_pa = v->ctl_pa;
+}
+
+/* Back to dom0, whose run call returns cpu->run_result. */
+static void switch_to_dom0(struct hv_cpu *cpu)
+{
+	struct vmcb *vmcb = cpu->dom0_vmcb;
+
+	swap_debug_registers(cpu->vcpu->dr, cpu->dom0_dr);
+	vcpu_switch_out(cpu);
+	vmcb->save.rax = cpu->regs[REG_RAX];
+	cpu->vmcb = vmcb;
+	cpu->vmcb_pa = cpu->dom0_vmcb_pa;
+}
+
 /* Called by the exit stub; returns nonzero when dom0 asked to leave. */
 int svm_handle_exit(struct hv_cpu *cpu)
 {
@@ -334,18 +665,33 @@ int svm_handle_exit(struct hv_cpu *cpu)
 
 	cpu->regs[REG_RAX] = vmcb->save.rax;
 	cpu->guest_cpl = vmcb->save.cpl;
+	cpu->guest_cr0 = vmcb->save.cr0;
 	cpu->guest_cr3 = vmcb->save.cr3;
 	cpu->guest_cr4 = vmcb->save.cr4;
-	cpu->exits[handle_exit(cpu, vmcb, code)]++;
+	cpu->guest_efer = vmcb->save.efer;
+	cpu->guest_long_mode = (vmcb->save.efer & EFER_LMA) &&
+			       (vmcb->save.cs.attrib & SEG_ATTRIB_L);
+	if (cpu->vcpu) {
+		guest_exit(cpu, vmcb, code);
+		vcpu_exit_done(cpu);
+	} else {
+		cpu->exits[handle_exit(cpu, vmcb, code)]++;
+	}
 	vmcb->save.rax = cpu->regs[REG_RAX];
 
-	if (cpu->pending_mc) {
+	if (cpu->run_next)
+		switch_to_guest(cpu);
+	else if (cpu->run_result)
+		switch_to_dom0(cpu);
+	vmcb = cpu->vmcb;
+	if (!cpu->vcpu && cpu->pending_mc) {
 		cpu->pending_mc = false;
 		inject_exception(vmcb, X86_EXC_MC);
-	} else if (cpu->pending_nmi) {
+	} else if (!cpu->vcpu && cpu->pending_nmi) {
 		cpu->pending_nmi = false;
 		inject(vmcb, EVENT_INJECT_NMI | X86_EXC_NMI);
 	}
+	/* The whole TLB, whoever runs next: dom0's old p2m entries or a guest's. */
 	if (foreign_flush_due(cpu->id))
 		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
 	return cpu->leaving;
@@ -404,4 +750,5 @@ const struct vcpu_ops svm_ops = {
 	.cpu_prepare = svm_cpu_prepare,
 	.cpu_enter = svm_cpu_enter,
 	.read_state = svm_read_state,
+	.vcpu_create = svm_vcpu_create,
 };

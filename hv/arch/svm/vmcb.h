@@ -90,7 +90,12 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "vmcb");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 
 /* intercept_misc1 */
+#define INTERCEPT_INTR		BIT(0)
+#define INTERCEPT_NMI		BIT(1)
 #define INTERCEPT_CPUID		BIT(18)
+#define INTERCEPT_INVD		BIT(22)
+#define INTERCEPT_HLT		BIT(24)
+#define INTERCEPT_IOIO_PROT	BIT(27)
 #define INTERCEPT_MSR_PROT	BIT(28)
 #define INTERCEPT_SHUTDOWN	BIT(31)
 /* intercept_misc2 */
@@ -101,9 +106,16 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define INTERCEPT2_STGI		BIT(4)
 #define INTERCEPT2_CLGI		BIT(5)
 #define INTERCEPT2_SKINIT	BIT(6)
+#define INTERCEPT2_XSETBV	BIT(13)
+
+/* vintr: the host's RFLAGS.IF, not the guest's, masks physical interrupts. */
+#define VINTR_MASKING		BIT_ULL(24)
+/* Segment attributes: the L bit (64-bit code). */
+#define SEG_ATTRIB_L		BIT(9)
 
 #define NESTED_CONTROL_NP_ENABLE	BIT_ULL(0)
 #define TLB_CONTROL_FLUSH_ALL		1
+#define TLB_CONTROL_FLUSH_ASID		3
 
 /* event_inject */
 #define EVENT_INJECT_VALID	BIT_ULL(31)
@@ -111,10 +123,20 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define EVENT_INJECT_NMI	(2ull << 8)
 #define EVENT_INJECT_EXCEPTION	(3ull << 8)
 
+/* exit_info_1 of an IOIO exit */
+#define IOIO_IN			BIT_ULL(0)
+#define IOIO_STRING		BIT_ULL(2)
+#define IOIO_SIZE_SHIFT		4	/* one bit each for 1, 2 and 4 bytes */
+
 /* exit_code */
 #define SVM_EXIT_EXCEPTION(v)	(0x40 + (v))
+#define SVM_EXIT_INTR		0x60
 #define SVM_EXIT_NMI		0x61
+#define SVM_EXIT_SMI		0x62
 #define SVM_EXIT_CPUID		0x72
+#define SVM_EXIT_INVD		0x76
+#define SVM_EXIT_HLT		0x78
+#define SVM_EXIT_IOIO		0x7b
 #define SVM_EXIT_MSR		0x7c
 #define SVM_EXIT_SHUTDOWN	0x7f
 #define SVM_EXIT_VMRUN		0x80
@@ -124,6 +146,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define SVM_EXIT_STGI		0x84
 #define SVM_EXIT_CLGI		0x85
 #define SVM_EXIT_SKINIT		0x86
+#define SVM_EXIT_XSETBV		0x8d
 #define SVM_EXIT_NPF		0x400
 /* Stored zero-extended by some CPUs (QEMU): compare the low 32 bits. */
 #define SVM_EXIT_INVALID	0xffffffffu

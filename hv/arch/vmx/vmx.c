@@ -571,8 +571,12 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu, u32 reason)
 		 * only they pay for reading these.
 		 */
 		cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
+		cpu->guest_cr0 = vmcs_read(VMCS_GUEST_CR0);
 		cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
 		cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
+		cpu->guest_efer = vmcs_read(VMCS_GUEST_EFER);
+		/* Dom0's kernel, the only caller at CPL 0, is 64-bit code. */
+		cpu->guest_long_mode = true;
 		hypercall(cpu);
 		skip_instruction();
 		return KXEN_EXIT_HYPERCALL;

@@ -25,6 +25,7 @@
 #include <kxen/hv_abi.h>
 #include <hv/p2m.h>
 
+struct vcpu;
 struct vmcs_image;
 
 enum {
@@ -66,12 +67,28 @@ struct hv_cpu {
 	bool pending_nmi;	/* taken in host mode: dom0 gets it next */
 	bool pending_mc;
 	bool hypercall_again;	/* hypercall_continue() was called */
-	u64 again_args[2];	/* and with these first two arguments */
+	u8 again_nr;		/* with this many first arguments: */
+	u64 again_args[3];
 	u8 guest_cpl;
-	u64 guest_cr3, guest_cr4;
+	bool guest_long_mode;	/* 64-bit code: EFER.LMA and CS.L */
+	u64 guest_cr0, guest_cr3, guest_cr4, guest_efer;
 	struct p2m *guest_p2m;
+	/*
+	 * A guest vCPU's run (hv/vcpu_run.c): VCPU is the guest on this
+	 * CPU, or NULL while dom0 is. The run hypercall sets RUN_NEXT and an
+	 * exit that ends the run sets RUN_RESULT; the vendor code switches
+	 * at the end of that exit. Dom0's GPRs wait in DOM0_REGS.
+	 */
+	struct vcpu *vcpu;
+	struct vcpu *run_next;
+	long run_result;
+	u64 dom0_regs[16];
+	u64 dom0_xcr0;
+	u64 dom0_dr[4];		/* DR0-3 */
 	/* SVM */
-	void *vmcb;
+	void *vmcb;		/* the current guest's: dom0's or a vCPU's */
+	void *dom0_vmcb;
+	u64 dom0_vmcb_pa;
 	u64 hsave_pa;
 	u64 guest_hsave_pa;	/* dom0's idea of VM_HSAVE_PA */
 	/* VMX */

@@ -66,6 +66,12 @@ const struct cpu_policy *system_cpu_policy(unsigned int i);
 /* P's Xen featureset word N (0 past the last), and its FEATURE bit. */
 u32 policy_featureset_word(const struct cpu_policy *p, unsigned int word);
 bool policy_has(const struct cpu_policy *p, unsigned int feature);
+/*
+ * What CPUID LEAF/SUBLEAF returns under P: zeros outside its leaves,
+ * as in Xen. The values that depend on the vCPU are the caller's.
+ */
+void policy_cpuid(const struct cpu_policy *p, u32 leaf, u32 subleaf,
+		  u32 r[4]);
 
 /* XEN_SYSCTL_get_cpu_featureset and XEN_SYSCTL_get_cpu_policy. */
 long sysctl_cpu_featureset(struct hv_cpu *cpu, struct xen_sysctl *op);

@@ -47,6 +47,18 @@ struct vcpu {
 	s64 tsc_offset;
 	struct mtrr_state mtrr;
 	u64 pat;
+	/*
+	 * Execution (hv/vcpu_run.c): the vendor's control block (the VMCB),
+	 * made from REGS when STATE_STALE, and kept while the vCPU is off
+	 * a CPU with its GPRs and FPU state (an XSAVE area of a page).
+	 */
+	void *ctl;
+	u64 ctl_pa;
+	bool state_stale;
+	u64 gprs[16];
+	u8 *fpu;
+	u64 xcr0;
+	u64 dr[4];		/* DR0-3 */
 };
 
 struct domain {
@@ -75,10 +87,24 @@ struct domain {
 	/* The CPUID and MSRs it sees (hv/cpu_policy.c); dom0's is shared. */
 	struct cpu_policy *cpu_policy;
 	bool creation_finished;		/* first unpaused: policy fixed */
+	bool shut_down;			/* shutdown_code says why */
+	bool dying;			/* destroy waits for its vCPUs to stop */
+	u32 vcpus_on_cpus;		/* vCPUs inside a run now */
+	/* A console_io line being written: one hypervisor log line each. */
+	char console_line[128];
+	u32 console_len;
 };
 
 /* Held by every domctl and by the sysctls that list domains. */
 extern struct hv_spinlock domain_lock;
+/* KXEN_OP_RUN_GENERATION: bumped by domain_run_changed(). */
+extern u64 run_generation;
+
+/* What may run has changed: dom0's module is to look again. */
+static inline void domain_run_changed(void)
+{
+	__atomic_add_fetch(&run_generation, 1, __ATOMIC_RELEASE);
+}
 
 /*
  * Dom0, with a running vCPU on each CPU online at load (hv_machine) and
@@ -123,5 +149,12 @@ long domain_set_hvm_context(struct hv_cpu *cpu, struct domain *d,
 			    const struct xen_domctl_hvmcontext *ctx);
 /* Nanoseconds V has been running, its current run included. */
 u64 vcpu_run_ns(const struct vcpu *v);
+/*
+ * Shuts D down with Xen's SHUTDOWN_* REASON (the first reason stands);
+ * its vCPUs stop at their next exit.
+ */
+void domain_shutdown(struct domain *d, u32 reason);
+/* Logs WHY (with two numbers) and shuts D down as crashed. */
+void domain_crash(struct domain *d, const char *why, u64 a, u64 b);
 
 #endif /* HV_DOMAIN_H */

@@ -69,8 +69,13 @@ u64 desc_host_idt_base(void);
 /* What dom0 sees of CPUID; REGS are the guest's RAX..RDX in and out. */
 void cpuid_emulate(struct hv_cpu *cpu);
 /*
+ * Xen's leaves at 0x40000000 for vCPU VCPU_ID of DOMID into R; false for
+ * any other leaf.
+ */
+bool xen_cpuid_leaf(u32 leaf, u32 subleaf, u16 domid, u32 vcpu_id, u32 r[4]);
+/*
  * A hypercall from dom0 on CPU; sets its RAX, and for a call to be made
- * again (hypercall_continue()) RDI and RSI as well, with RAX
+ * again (hypercall_continue()) RDI and RSI (and RDX) as well, with RAX
  * KXEN_HYPERCALL_AGAIN. The vendor code steps over the instruction.
  */
 void hypercall(struct hv_cpu *cpu);
@@ -79,6 +84,8 @@ long do_sysctl(struct hv_cpu *cpu, u64 arg);
 long do_domctl(struct hv_cpu *cpu, u64 arg);
 long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_multicall(struct hv_cpu *cpu, u64 list, u64 nr_calls);
+long do_sched_op(struct hv_cpu *cpu, u64 cmd, u64 arg);
+long do_console_io(struct hv_cpu *cpu, u64 cmd, u64 count, u64 buf);
 /* Xen hypercall OP with arguments A[0..4]; never kxen's own. */
 long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a);
 /*
@@ -89,6 +96,8 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a);
  * sees.
  */
 long hypercall_continue(struct hv_cpu *cpu, u64 arg0, u64 arg1);
+/* The same with the first three arguments. */
+long hypercall_continue3(struct hv_cpu *cpu, u64 arg0, u64 arg1, u64 arg2);
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2);
 /*
  * Copies the hypervisor's log from *POS on to the guest's GVA, at most

@@ -10,6 +10,8 @@
 #include <hv/cpu.h>
 #include <hv/p2m.h>
 
+struct vcpu;
+
 struct vcpu_ops {
 	const char *name;
 	/* The nested page-table format (NPT, EPT). */
@@ -28,6 +30,11 @@ struct vcpu_ops {
 	int (*cpu_enter)(struct hv_cpu *cpu);
 	/* KXEN_OP_VCPU_STATE: copies CPU's state to dom0's BUF (SIZE bytes). */
 	long (*read_state)(struct hv_cpu *cpu, u64 buf, u64 size);
+	/*
+	 * Makes guest vCPU V's control block (v->ctl): 0 or -ENOMEM. NULL
+	 * where the vendor cannot run guests yet; the run op then fails.
+	 */
+	int (*vcpu_create)(struct vcpu *v);
 };
 
 extern const struct vcpu_ops svm_ops;

@@ -6,7 +6,9 @@
 #include <kxen/types.h>
 #include <hv/x86_arch.h>
 
+#define X86_RFLAGS_FIXED	BIT_ULL(1)
 #define X86_RFLAGS_TF		BIT_ULL(8)
+#define X86_RFLAGS_IF		BIT_ULL(9)
 
 #define X86_EXC_DB		1
 #define X86_EXC_NMI		2
@@ -91,6 +93,14 @@ static inline void cpuid_count(u32 leaf, u32 subleaf, u32 regs[4])
 		     : "a"(leaf), "c"(subleaf));
 }
 
+static inline u32 cpuid_edx(u32 leaf)
+{
+	u32 regs[4];
+
+	cpuid_count(leaf, 0, regs);
+	return regs[3];
+}
+
 #define DEFINE_CR_ACCESS(n)						\
 static inline u64 read_cr##n(void)					\
 {									\
@@ -120,6 +130,10 @@ static inline void write_dr##n(u64 val)					\
 {									\
 	asm volatile("mov %0, %%db" #n : : "r"(val));			\
 }
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
 DEFINE_DR_ACCESS(6)
 DEFINE_DR_ACCESS(7)
 

@@ -36,6 +36,11 @@
 #define MSR_VMX_LAST		0x00000491	/* IA32_VMX_VMFUNC */
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
 #define MSR_EFER		0xc0000080
 #define MSR_VM_CR		0xc0010114
 #define MSR_VM_HSAVE_PA		0xc0010117
@@ -93,6 +98,7 @@
 #define CPUID1_ECX_PCID		BIT(17)
 #define CPUID1_ECX_X2APIC	BIT(21)
 #define CPUID1_ECX_XSAVE	BIT(26)
+#define CPUID1_ECX_OSXSAVE	BIT(27)
 #define CPUID1_ECX_HYPERVISOR	BIT(31)
 #define CPUID7_EBX_INVPCID	BIT(10)
 #define CPUID7_ECX_LA57		BIT(16)
@@ -100,6 +106,7 @@
 #define CPUIDX1_EDX_NX		BIT(20)
 #define CPUIDX1_EDX_PAGE_1G	BIT(26)
 #define CPUID_LEAF_SVM		0x8000000a
+#define CPUID_SVM_FLUSH_BY_ASID	BIT(6)
 
 /* Memory types, encoded alike in MTRRs, PAT entries and EPT entries. */
 enum mem_type {

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest vCPUs run as KVM runs them: a dom0 kernel thread per vCPU makes
+ * the run hypercall (KXEN_OP_VCPU_RUN), and its CPU switches from dom0 to
+ * the vCPU until an exit needs dom0: a physical interrupt or NMI (Linux
+ * then takes it, and may schedule something else), the vCPU blocking,
+ * or its domain pausing, shutting down or being destroyed. Exits the
+ * hypervisor can finish itself (hypercalls, CPUID) re-enter the guest at
+ * once. Linux's scheduler thus decides who runs; the hypervisor has none.
+ *
+ * The switch happens at the end of an exit, after the exit's own results
+ * are written back (the vendor code calls vcpu_switch_in() and
+ * vcpu_switch_out()). The FPU state is switched here too: dom0's thread
+ * has freed the FPU (kernel_fpu_begin()), so dom0's registers need not be
+ * kept, but the guest's are, and XCR0 is put back to dom0's.
+ */
+#include <hv/cpu_policy.h>
+#include <hv/domain.h>
+#include <hv/hv.h>
+#include <hv/printk.h>
+#include <hv/string.h>
+#include <hv/time.h>
+#include <hv/vcpu_ops.h>
+#include <hv/vcpu_run.h>
+#include <hv/x86.h>
+#include <hv/xen.h>
+#include <xen/sched.h>
+
+#define XSTATE_FP_SSE		3ull
+/* x87, SSE, AVX, MPX, AVX-512 and PKRU: all fit an XSAVE area of a page. */
+#define XSTATE_GUEST_MAX	0x2ffull
+#define XSAVE_HDR_BV		512
+#define FXSAVE_MXCSR		24
+/* MXCSR bits every CPU with SSE2 accepts (DAZ, bit 6, is left out). */
+#define MXCSR_SAFE		0xffbfu
+
+static u64 xgetbv0(void)
+{
+	u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (u64)hi << 32 | lo;
+}
+
+static void fpu_restore(const u8 *area, u64 mask)
+{
+	asm volatile("xrstor64 %0" : : "m"(*(const u8 (*)[PAGE_SIZE])area),
+		     "a"((u32)mask), "d"((u32)(mask >> 32)) : "memory");
+}
+
+static void fpu_save(u8 *area, u64 mask)
+{
+	asm volatile("xsave64 %0" : "=m"(*(u8 (*)[PAGE_SIZE])area)
+		     : "a"((u32)mask), "d"((u32)(mask >> 32)) : "memory");
+}
+
+static bool host_xsave(void)
+{
+	return read_cr4() & CR4_OSXSAVE;
+}
+
+/* The FPU state sethvmcontext gave V (an FXSAVE image) as its XSAVE area. */
+static void fpu_load_from_regs(struct vcpu *v)
+{
+	u32 mxcsr;
+
+	memset(v->fpu, 0, PAGE_SIZE);
+	memcpy(v->fpu, v->regs.fpu_regs, sizeof(v->regs.fpu_regs));
+	memcpy(&mxcsr, v->fpu + FXSAVE_MXCSR, sizeof(mxcsr));
+	mxcsr &= MXCSR_SAFE;
+	memcpy(v->fpu + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+	*(u64 *)(v->fpu + XSAVE_HDR_BV) = XSTATE_FP_SSE;
+	v->xcr0 = XSTATE_FP_SSE;
+}
+
+static void fpu_switch_in(struct hv_cpu *cpu, struct vcpu *v)
+{
+	if (host_xsave()) {
+		cpu->dom0_xcr0 = xgetbv0();
+		if (v->xcr0 != cpu->dom0_xcr0)
+			xsetbv(0, v->xcr0);
+		fpu_restore(v->fpu, v->xcr0);
+	} else {
+		asm volatile("fxrstor64 %0" : :
+			     "m"(*(const u8 (*)[512])v->fpu) : "memory");
+	}
+}
+
+static void fpu_switch_out(struct hv_cpu *cpu, struct vcpu *v)
+{
+	if (host_xsave()) {
+		fpu_save(v->fpu, v->xcr0);
+		if (v->xcr0 != cpu->dom0_xcr0)
+			xsetbv(0, cpu->dom0_xcr0);
+	} else {
+		asm volatile("fxsave64 %0" : "=m"(*(u8 (*)[512])v->fpu) : :
+			     "memory");
+	}
+}
+
+long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val)
+{
+	const struct cpu_policy *p = cpu->vcpu->domain->cpu_policy;
+	u64 allowed = cpu->dom0_xcr0 & XSTATE_GUEST_MAX &
+		      (p->xstate[0].r[0] | (u64)p->xstate[0].r[3] << 32);
+
+	/* x87 always; AVX needs SSE; AVX-512's three parts go together. */
+	if (!(val & 1) || val & ~allowed || (val & 4 && !(val & 2)) ||
+	    ((val & 0xe0) && (val & 0xe4) != 0xe4))
+		return -XEN_EINVAL;
+	cpu->vcpu->xcr0 = val;
+	xsetbv(0, val);
+	return 0;
+}
+
+/* Why V may not run now, as a KXEN_RUN_*, or 0. */
+static long vcpu_may_not_run(const struct vcpu *v)
+{
+	const struct domain *d = v->domain;
+
+	if (d->shut_down)
+		return KXEN_RUN_SHUTDOWN;
+	if (d->controller_pauses || d->dying || v->down)
+		return KXEN_RUN_PAUSED;
+	if (v->blocked)
+		return KXEN_RUN_BLOCKED;
+	return 0;
+}
+
+long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
+{
+	struct domain *d;
+	struct vcpu *v = NULL;
+	long ret;
+
+	if (!vcpu_ops->vcpu_create)
+		return -XEN_EOPNOTSUPP;
+	if (cpu->vcpu || cpu->run_next)
+		return -XEN_EBUSY;
+	spin_lock(&domain_lock);
+	d = domid < DOMID_FIRST_RESERVED ? domain_find(domid) : NULL;
+	if (d && d->id && id < d->max_vcpus)
+		v = d->vcpu[id];
+	if (!v)
+		ret = -XEN_ESRCH;
+	else if (v->running)
+		ret = -XEN_EBUSY;
+	else
+		ret = vcpu_may_not_run(v);
+	if (!ret) {
+		v->running = true;
+		v->processor = cpu->id;
+		v->run_start_tsc = rdtsc();
+		d->vcpus_on_cpus++;
+		cpu->run_next = v;
+	}
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+void vcpu_switch_in(struct hv_cpu *cpu)
+{
+	struct vcpu *v = cpu->run_next;
+
+	cpu->run_next = NULL;
+	if (v->state_stale) {
+		memset(v->gprs, 0, sizeof(v->gprs));
+		v->gprs[REG_RAX] = v->regs.rax;
+		v->gprs[REG_RCX] = v->regs.rcx;
+		v->gprs[REG_RDX] = v->regs.rdx;
+		v->gprs[REG_RBX] = v->regs.rbx;
+		v->gprs[REG_RSP] = v->regs.rsp;
+		v->gprs[REG_RBP] = v->regs.rbp;
+		v->gprs[REG_RSI] = v->regs.rsi;
+		v->gprs[REG_RDI] = v->regs.rdi;
+		v->gprs[REG_R8] = v->regs.r8;
+		v->gprs[REG_R9] = v->regs.r9;
+		v->gprs[REG_R10] = v->regs.r10;
+		v->gprs[REG_R11] = v->regs.r11;
+		v->gprs[REG_R12] = v->regs.r12;
+		v->gprs[REG_R13] = v->regs.r13;
+		v->gprs[REG_R14] = v->regs.r14;
+		v->gprs[REG_R15] = v->regs.r15;
+		fpu_load_from_regs(v);
+	}
+	memcpy(cpu->dom0_regs, cpu->regs, sizeof(cpu->regs));
+	memcpy(cpu->regs, v->gprs, sizeof(cpu->regs));
+	cpu->vcpu = v;
+	cpu->guest_p2m = &v->domain->p2m;
+	fpu_switch_in(cpu, v);
+}
+
+void vcpu_switch_out(struct hv_cpu *cpu)
+{
+	struct vcpu *v = cpu->vcpu;
+
+	fpu_switch_out(cpu, v);
+	memcpy(v->gprs, cpu->regs, sizeof(cpu->regs));
+	memcpy(cpu->regs, cpu->dom0_regs, sizeof(cpu->regs));
+	cpu->regs[REG_RAX] = cpu->run_result;
+	cpu->run_result = 0;
+	cpu->vcpu = NULL;
+	cpu->guest_p2m = &dom0_p2m;
+	spin_lock(&domain_lock);
+	v->run_ns += tsc_to_ns(rdtsc() - v->run_start_tsc);
+	v->running = false;
+	v->domain->vcpus_on_cpus--;
+	spin_unlock(&domain_lock);
+}
+
+void vcpu_stop(struct hv_cpu *cpu, long result)
+{
+	if (!cpu->run_result)
+		cpu->run_result = result;
+}
+
+void vcpu_exit_done(struct hv_cpu *cpu)
+{
+	long why = vcpu_may_not_run(cpu->vcpu);
+
+	if (why)
+		vcpu_stop(cpu, why);
+	else if (cpu->pending_nmi || cpu->pending_mc)
+		vcpu_stop(cpu, KXEN_RUN_PREEMPTED);	/* dom0's, taken here */
+}
+
+void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
+{
+	struct vcpu *v = cpu->vcpu;
+	struct domain *d = v->domain;
+	u32 i;
+
+	if (interrupts_on) {
+		v->blocked = true;
+		return;
+	}
+	/*
+	 * As Xen's hvm_hlt(): halting with interrupts off is how a guest
+	 * stops a vCPU for good, and with the last one it powers off.
+	 */
+	spin_lock(&domain_lock);
+	v->down = true;
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && !d->vcpu[i]->down)
+			break;
+	spin_unlock(&domain_lock);
+	if (i == d->max_vcpus)
+		domain_shutdown(d, SHUTDOWN_poweroff);
+}
+
+void domain_crash(struct domain *d, const char *why, u64 a, u64 b)
+{
+	hv_printk("d%u: crashed: %s (%#llx, %#llx)\n", d->id, why,
+		  (unsigned long long)a, (unsigned long long)b);
+	domain_shutdown(d, SHUTDOWN_crash);
+}
+
+/*
+ * Xen's guest CPUID: the domain's policy, the vCPU's own APIC ID and
+ * OSXSAVE, and Xen's leaves with the domain and vCPU ids.
+ */
+void vcpu_cpuid(struct hv_cpu *cpu)
+{
+	struct vcpu *v = cpu->vcpu;
+	u32 leaf = cpu->regs[REG_RAX], subleaf = cpu->regs[REG_RCX];
+	u32 r[4];
+
+	if (!xen_cpuid_leaf(leaf, subleaf, v->domain->id, v->id, r)) {
+		policy_cpuid(v->domain->cpu_policy, leaf, subleaf, r);
+		if (leaf == 1) {
+			r[1] = (r[1] & 0x00ffffff) | (v->id * 2) << 24;
+			r[2] &= ~CPUID1_ECX_OSXSAVE;
+			if (cpu->guest_cr4 & CR4_OSXSAVE)
+				r[2] |= CPUID1_ECX_OSXSAVE;
+		}
+	}
+	cpu->regs[REG_RAX] = r[0];
+	cpu->regs[REG_RBX] = r[1];
+	cpu->regs[REG_RCX] = r[2];
+	cpu->regs[REG_RDX] = r[3];
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest vCPUs run in dom0 kernel threads, one per vCPU, named
+ * kxen-dDvN, as KVM runs vCPUs: the thread makes the run hypercall
+ * (KXEN_OP_VCPU_RUN), which returns when something needs dom0. After a
+ * physical interrupt the thread goes round again, rescheduling first if
+ * Linux wants the CPU, so a guest spinning at 100% leaves dom0 free to
+ * run; when the vCPU may not run (blocked, paused, down, shut down) the
+ * thread sleeps until it is kicked.
+ *
+ * The toolstack knows nothing of these threads. After each of its
+ * hypercalls that can change what may run (domctl, sched_op, multicall),
+ * privcmd asks the hypervisor whether anything did (a generation count);
+ * if so, every guest vCPU gets its thread, threads of guests that are
+ * gone stop, and all are kicked to look at their vCPU again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <asm/fpu/api.h>
+#include "hypercall.h"
+#include "kxen.h"
+
+struct vcpu_thread {
+	struct list_head node;
+	u16 domid;
+	u32 vcpu;
+	struct task_struct *task;
+	wait_queue_head_t wait;
+	bool kicked;
+};
+
+static LIST_HEAD(vcpu_threads);
+static DEFINE_MUTEX(vcpu_threads_lock);
+
+static int vcpu_thread_fn(void *data)
+{
+	struct vcpu_thread *t = data;
+	long ret;
+
+	while (!kthread_should_stop()) {
+		if (!kxen_hv_hold())
+			break;
+		/* The hypervisor switches the FPU to the guest's. */
+		kernel_fpu_begin();
+		ret = kxen_op(KXEN_OP_VCPU_RUN, t->domid, t->vcpu);
+		kernel_fpu_end();
+		kxen_hv_release();
+		if (ret == KXEN_RUN_PREEMPTED) {
+			cond_resched();
+			continue;
+		}
+		/* -ESRCH: its vCPU is not made yet, or its guest is gone. */
+		if (ret < 0 && ret != -ESRCH && ret != -EBUSY)
+			pr_warn_once("d%uv%u: run failed (%ld)\n", t->domid,
+				     t->vcpu, ret);
+		wait_event_interruptible(t->wait, READ_ONCE(t->kicked) ||
+					 kthread_should_stop());
+		WRITE_ONCE(t->kicked, false);
+	}
+	/* kthread_stop() collects the thread. */
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+/* Makes T run its vCPU again: from its sleep, or out of the guest now. */
+static void vcpu_thread_kick(struct vcpu_thread *t)
+{
+	WRITE_ONCE(t->kicked, true);
+	wake_up(&t->wait);
+	kick_process(t->task);
+}
+
+static void vcpu_thread_stop(struct vcpu_thread *t)
+{
+	kick_process(t->task);
+	kthread_stop(t->task);
+	list_del(&t->node);
+	kfree(t);
+}
+
+static struct vcpu_thread *vcpu_thread_find(u16 domid, u32 vcpu)
+{
+	struct vcpu_thread *t;
+
+	list_for_each_entry(t, &vcpu_threads, node)
+		if (t->domid == domid && t->vcpu == vcpu)
+			return t;
+	return NULL;
+}
+
+static void vcpu_thread_make(u16 domid, u32 vcpu)
+{
+	struct vcpu_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return;
+	t->domid = domid;
+	t->vcpu = vcpu;
+	init_waitqueue_head(&t->wait);
+	t->task = kthread_run(vcpu_thread_fn, t, "kxen-d%uv%u", domid, vcpu);
+	if (IS_ERR(t->task)) {
+		pr_warn("d%uv%u: no thread (%ld)\n", domid, vcpu,
+			PTR_ERR(t->task));
+		kfree(t);
+		return;
+	}
+	list_add_tail(&t->node, &vcpu_threads);
+}
+
+/* Whether vCPU VCPU of DOMID exists, from the hypervisor's guest list. */
+static bool guest_vcpu_exists(u16 domid, u32 vcpu)
+{
+	long next = kxen_op(KXEN_OP_NEXT_GUEST, domid, 0);
+
+	return next >= 0 && next >> 32 == domid && vcpu < (u32)next;
+}
+
+static u64 synced_generation;
+
+void kxen_vcpu_threads_sync(void)
+{
+	struct vcpu_thread *t, *next;
+	long gen, guest;
+	u32 i;
+
+	mutex_lock(&vcpu_threads_lock);
+	gen = kxen_op(KXEN_OP_RUN_GENERATION, 0, 0);
+	if (gen < 0 || gen == synced_generation)
+		goto out;
+	synced_generation = gen;
+	list_for_each_entry_safe(t, next, &vcpu_threads, node)
+		if (!guest_vcpu_exists(t->domid, t->vcpu))
+			vcpu_thread_stop(t);
+	for (guest = kxen_op(KXEN_OP_NEXT_GUEST, 1, 0); guest >= 0;
+	     guest = kxen_op(KXEN_OP_NEXT_GUEST, (guest >> 32) + 1, 0))
+		for (i = 0; i < (u32)guest; i++)
+			if (!vcpu_thread_find(guest >> 32, i))
+				vcpu_thread_make(guest >> 32, i);
+	list_for_each_entry(t, &vcpu_threads, node)
+		vcpu_thread_kick(t);
+out:
+	mutex_unlock(&vcpu_threads_lock);
+}
+
+void kxen_vcpu_threads_exit(void)
+{
+	struct vcpu_thread *t, *next;
+
+	mutex_lock(&vcpu_threads_lock);
+	list_for_each_entry_safe(t, next, &vcpu_threads, node)
+		vcpu_thread_stop(t);
+	synced_generation = 0;
+	mutex_unlock(&vcpu_threads_lock);
+}

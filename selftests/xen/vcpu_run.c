@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest vCPUs running, with kxen loaded: the freestanding test guest
+ * build/selftests/guests/basic.bin is loaded through Debian's
+ * libxenctrl and libxenforeignmemory as a toolstack loads a PVH guest
+ * (memory, image through foreign mappings, boot vCPU context), then
+ * unpaused; its vCPU runs in a dom0 thread. Checked: console_io output in
+ * the hypervisor log, each way of ending (SCHEDOP_shutdown with several
+ * reasons, cli;hlt, a triple fault, touching memory it has not got),
+ * and a guest spinning at 100%: dom0 stays responsive, pause stops it,
+ * destroy takes it down while it runs, and its thread goes.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenctrl.h>
+#include <xenforeignmemory.h>
+#include <xen/sched.h>
+#include "hvm_context.h"
+#include "ktap.h"
+#include "xen_guest.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define GUEST_GFN	0x100		/* 1 MiB */
+#define GUEST_PAGES	4
+#define ENTRY		0x100000
+
+enum mode { HELLO, HALT, TRIPLE_FAULT, SPIN, UNPOPULATED };
+
+static xc_interface *xch;
+static xenforeignmemory_handle *fmem;
+static char image[GUEST_PAGES * 4096];
+static size_t image_size;
+
+static bool read_image(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	image_size = fread(image, 1, sizeof(image), f);
+	fclose(f);
+	return image_size > 0 && image_size < 2 * 4096;
+}
+
+/* A guest built as a toolstack builds one, paused; 0 on failure. */
+static uint32_t load_guest(enum mode mode, unsigned int reason)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(1);
+	struct hvm_hw_cpu cpu = boot_cpu(ENTRY);
+	xen_pfn_t gfns[GUEST_PAGES];
+	uint32_t domid = 0;
+	unsigned int i;
+	void *mem;
+
+	for (i = 0; i < GUEST_PAGES; i++)
+		gfns[i] = GUEST_GFN + i;
+	if (xc_domain_create(xch, &domid, &cfg) ||
+	    xc_domain_max_vcpus(xch, domid, 1) ||
+	    xc_domain_setmaxmem(xch, domid, 1024) ||
+	    xc_domain_populate_physmap_exact(xch, domid, GUEST_PAGES, 0, 0,
+					     gfns)) {
+		ktap_diag("building a guest: %s", strerror(errno));
+		return 0;
+	}
+	mem = xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE,
+				   GUEST_PAGES, gfns, NULL);
+	if (!mem) {
+		ktap_diag("mapping the guest: %s", strerror(errno));
+		return 0;
+	}
+	memcpy(mem, image, image_size);
+	xenforeignmemory_unmap(fmem, mem, GUEST_PAGES);
+	cpu.rdi = mode;
+	cpu.rsi = reason;
+	if (set_boot(xch, domid, &cpu, sizeof(cpu))) {
+		ktap_diag("loading vCPU 0: %s", strerror(errno));
+		return 0;
+	}
+	return domid;
+}
+
+static bool domain_info(uint32_t domid, xc_domaininfo_t *info)
+{
+	return xc_domain_getinfolist(xch, domid, 1, info) == 1 &&
+	       info->domain == domid;
+}
+
+/* Its shutdown code once it has shut down, or -1 after 30 s. */
+static int wait_shutdown(uint32_t domid)
+{
+	xc_domaininfo_t info;
+	unsigned int i;
+
+	for (i = 0; i < 300; i++) {
+		if (!domain_info(domid, &info))
+			return -1;
+		if (info.flags & XEN_DOMINF_shutdown)
+			return (info.flags >> XEN_DOMINF_shutdownshift) &
+			       XEN_DOMINF_shutdownmask;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Whether the hypervisor's log has a line containing WHAT. */
+static bool log_has(const char *what)
+{
+	static char buf[65536];
+	unsigned int size = sizeof(buf) - 1;
+
+	if (xc_readconsolering(xch, buf, &size, 0, 0, NULL))
+		return false;
+	buf[size] = '\0';
+	return strstr(buf, what);
+}
+
+/* Runs a guest in MODE to its end; its shutdown code, or -1. */
+static int run_to_end(enum mode mode, unsigned int reason, uint32_t *domid)
+{
+	*domid = load_guest(mode, reason);
+	if (!*domid || xc_domain_unpause(xch, *domid))
+		return -1;
+	return wait_shutdown(*domid);
+}
+
+static void test_hello(void)
+{
+	char line[64];
+	uint32_t domid;
+	int code = run_to_end(HELLO, SHUTDOWN_poweroff, &domid);
+
+	snprintf(line, sizeof(line), "(d%u) hello from a kxen guest", domid);
+	ktap_test_result(code == SHUTDOWN_poweroff,
+			 "the guest powers itself off (code %d)", code);
+	ktap_test_result(log_has(line), "its console_io line is in the log");
+	ktap_test_result(domid && !xc_domain_destroy(xch, domid),
+			 "it is destroyed");
+}
+
+static void test_endings(void)
+{
+	static const struct {
+		enum mode mode;
+		unsigned int reason;
+		int code;
+		const char *what;
+	} endings[] = {
+		{ HELLO, SHUTDOWN_reboot, SHUTDOWN_reboot,
+		  "SCHEDOP_shutdown(reboot): reboot" },
+		{ HELLO, SHUTDOWN_crash, SHUTDOWN_crash,
+		  "SCHEDOP_shutdown(crash): crash" },
+		{ HALT, 0, SHUTDOWN_poweroff,
+		  "cli; hlt on its only vCPU: poweroff (Xen's hvm_hlt)" },
+		{ TRIPLE_FAULT, 0, SHUTDOWN_reboot,
+		  "a triple fault: reboot (Xen's default action)" },
+		{ UNPOPULATED, 0, SHUTDOWN_crash,
+		  "reading memory it has not got: crash" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(endings); i++) {
+		uint32_t domid;
+		int code = run_to_end(endings[i].mode, endings[i].reason,
+				      &domid);
+
+		ktap_test_result(code == endings[i].code, "%s (code %d)",
+				 endings[i].what, code);
+		if (domid)
+			xc_domain_destroy(xch, domid);
+	}
+}
+
+/* Whether a thread named kxen-dDOMIDv0 exists in dom0. */
+static bool vcpu_thread_exists(uint32_t domid)
+{
+	char want[32], path[300], comm[32] = "";
+	struct dirent *e;
+	bool found = false;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	snprintf(want, sizeof(want), "kxen-d%uv0\n", domid);
+	while (dir && !found && (e = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		found = fgets(comm, sizeof(comm), f) && !strcmp(comm, want);
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t cpu_time(uint32_t domid)
+{
+	xc_domaininfo_t info;
+
+	return domain_info(domid, &info) ? info.cpu_time : 0;
+}
+
+static void test_spin(void)
+{
+	unsigned long free_before = free_pages(xch);
+	uint32_t domid = load_guest(SPIN, 0);
+	uint64_t t0, t1, t2;
+	double start, slept;
+
+	ktap_test_result(domid && !xc_domain_unpause(xch, domid) &&
+			 vcpu_thread_exists(domid),
+			 "a spinning guest runs in thread kxen-d%uv0", domid);
+	t0 = cpu_time(domid);
+	start = now();
+	usleep(500000);
+	slept = now() - start;
+	t1 = cpu_time(domid);
+	/* Generous: the lab's CPUs are emulated and shared. */
+	ktap_test_result(t1 > t0 && slept < 5,
+			 "it uses CPU time (%.3f s) while dom0 sleeps and wakes (%.3f s)",
+			 (t1 - t0) / 1e9, slept);
+	ktap_test_result(!xc_domain_pause(xch, domid),
+			 "it is paused");
+	usleep(200000);
+	t1 = cpu_time(domid);
+	usleep(300000);
+	t2 = cpu_time(domid);
+	ktap_test_result(t2 == t1, "paused, its CPU time stands still");
+	ktap_test_result(!xc_domain_unpause(xch, domid) &&
+			 (usleep(300000), cpu_time(domid) > t2),
+			 "unpaused, it runs again");
+	ktap_test_result(!xc_domain_destroy(xch, domid),
+			 "destroyed while it runs");
+	ktap_test_result(!vcpu_thread_exists(domid),
+			 "its thread is gone");
+	ktap_test_result(free_pages(xch) == free_before,
+			 "free memory is back where it was");
+}
+
+/* Guest execution exists on SVM only: an AMD CPU. */
+static bool amd_cpu(void)
+{
+	unsigned int eax = 0, vendor[3];
+
+	asm volatile("cpuid" : "+a"(eax), "=b"(vendor[0]), "=d"(vendor[1]),
+		     "=c"(vendor[2]));
+	return !memcmp(vendor, "AuthenticAMD", 12);
+}
+
+int main(void)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+
+	/* The guest is built beside this helper: ../guests/basic.bin. */
+	path[n > 0 ? n : 0] = '\0';
+	strcpy(strrchr(path, '/') ? strrchr(path, '/') : path,
+	       "/../guests/basic.bin");
+
+	xch = xc_interface_open(NULL, NULL, 0);
+	fmem = xenforeignmemory_open(NULL, 0);
+	ktap_print_header(16);
+	if (!amd_cpu()) {
+		for (n = 0; n < 16; n++)
+			ktap_test_skip("guests run on AMD SVM only so far");
+		return ktap_finished();
+	}
+	if (!xch || !fmem || !read_image(path)) {
+		ktap_test_result(0, "libxenctrl, libxenforeignmemory and %s",
+				 path);
+		return ktap_finished();
+	}
+	test_hello();
+	test_endings();
+	test_spin();
+	xenforeignmemory_close(fmem);
+	xc_interface_close(xch);
+	return ktap_finished();
+}
