@@ -16,7 +16,10 @@
  * reach that way must not go to another guest or to the hypervisor. So
  * each unmapping marks every CPU as due a flush before dom0 runs on it
  * again, the module makes every CPU exit at once (KXEN_OP_P2M_SYNC),
- * and pages freed while flushes are due wait for the last of them.
+ * and pages freed while flushes are due wait for the last of them. A
+ * guest's own pages, taken while its vCPUs run, wait the same way for
+ * the CPUs they run on, which a physical interrupt makes exit within a
+ * tick.
  */
 #include <hv/errno.h>
 #include <hv/foreign.h>
@@ -137,12 +140,14 @@ long foreign_unmap(u64 hpa)
 	return ret;
 }
 
-void guest_pages_free(void *va, u64 n)
+void guest_pages_free(void *va, u64 n, u64 cpus)
 {
 	u64 first = pool_index(va), i;
 	bool mapped = false;
 
 	spin_lock(&foreign_lock);
+	if (cpus)
+		__atomic_store_n(&flush_due, flush_due | cpus, __ATOMIC_RELEASE);
 	for (i = 0; i < n; i++)
 		if (*state_of(first + i) & STATE_MAPPINGS)
 			mapped = true;

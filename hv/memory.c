@@ -114,15 +114,26 @@ static bool range_empty(const struct p2m *p2m, u64 gpa, u64 end)
 	return true;
 }
 
+/* The CPUs D's vCPUs run on now, whose TLBs may hold its p2m. */
+static u64 cpus_running(const struct domain *d)
+{
+	u64 cpus = 0;
+	u32 i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i]->running)
+			cpus |= 1ull << d->vcpu[i]->processor;
+	return cpus;
+}
+
 /*
  * Unmaps [gpa, end) of D and frees its RAM, leaf by leaf: each piece is
  * unmapped before its pages go back to the pool. Stops at the first page
  * that is not RAM when STOP_AT_HOLE, as Xen's decrease_reservation does.
  * Returns 0, -XEN_ENOENT for that hole, or -XEN_ENOMEM when splitting a
  * large leaf needs a table page the pool does not have. Pages dom0 maps
- * stay until it unmaps them (hv/foreign.c). No guest runs yet; once one
- * does, its CPUs' cached translations must be flushed between the
- * unmapping and the freeing.
+ * stay until it unmaps them, and pages of a running guest until the
+ * CPUs it runs on have flushed their TLBs (hv/foreign.c).
  */
 static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 {
@@ -141,7 +152,8 @@ static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 		if (p2m_set(&d->p2m, gpa, 0, next - gpa, P2M_INVALID))
 			return -XEN_ENOMEM;
 		n = (next - gpa) >> PAGE_SHIFT;
-		guest_pages_free(page_pool_va(&hv_pool, hpa), n);
+		guest_pages_free(page_pool_va(&hv_pool, hpa), n,
+				 cpus_running(d));
 		adjust_tot_pages(d, -(s64)n);
 	}
 	return 0;

@@ -3,7 +3,8 @@
  * Unit tests for hv/foreign.c over a real pool and dom0 p2m (NPT): what
  * dom0's p2m shows of a page as it is mapped and unmapped, the count's
  * limit, and the rule that a page goes back to the pool only when no
- * mapping holds it and every CPU has been told to flush.
+ * mapping holds it and every CPU that may cache it has been told to
+ * flush (all of dom0's after an unmapping, a running guest's own).
  */
 #include <stdlib.h>
 #include <hv/errno.h>
@@ -85,7 +86,7 @@ static void test_given_up_while_mapped(void)
 	u64 hpa = page_pool_pa(&pool, guest);
 
 	foreign_map(hpa);
-	guest_pages_free(guest, 2);
+	guest_pages_free(guest, 2, 0);
 	ktap_test_result(pool.nr_free == free_before - 1,
 			 "freeing two pages, one mapped: the other is free");
 	ktap_test_result(foreign_map(hpa) == -XEN_EINVAL && dom0_sees(hpa) == hpa,
@@ -108,16 +109,30 @@ static void test_free_while_flush_due(void)
 
 	foreign_map(page_pool_pa(&pool, mapped));
 	foreign_unmap(page_pool_pa(&pool, mapped));
-	guest_pages_free(mapped, 1);
-	guest_pages_free(other, 3);
+	guest_pages_free(mapped, 1, 0);
+	guest_pages_free(other, 3, 0);
 	ktap_test_result(pool.nr_free == free_before - 4,
 			 "pages freed while a flush is due wait");
 	ktap_test_result(cpus_flush() && pool.nr_free == free_before,
 			 "and go back to the pool when it is done");
 	other = pages_alloc(&pool, 3);
-	guest_pages_free(other, 3);
+	guest_pages_free(other, 3, 0);
 	ktap_test_result(pool.nr_free == free_before && !foreign_flush_due(0),
 			 "with no flush due, pages are freed at once");
+}
+
+/* A running guest's pages wait for the CPUs it runs on to flush. */
+static void test_running_guest(void)
+{
+	u64 free_before = pool.nr_free;
+	void *pages = pages_alloc(&pool, 2);
+
+	guest_pages_free(pages, 2, 1ull << 2);
+	ktap_test_result(pool.nr_free == free_before - 2 &&
+			 !foreign_flush_due(0),
+			 "a running guest's pages wait; other CPUs need not flush");
+	ktap_test_result(foreign_flush_due(2) && pool.nr_free == free_before,
+			 "its CPU flushes: they are free");
 }
 
 int main(void)
@@ -125,7 +140,7 @@ int main(void)
 	unsigned int i;
 	void *guest;
 
-	ktap_print_header(17);
+	ktap_print_header(19);
 	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, POOL_PAGES * PAGE_SIZE),
 		       &chunk, 1);
 	p2m_init(&dom0, &npt_format, 4, 2, &pool);
@@ -143,6 +158,7 @@ int main(void)
 	test_count_limit(guest);
 	test_given_up_while_mapped();
 	test_free_while_flush_due();
+	test_running_guest();
 	ktap_test_result(!foreign_flush_due(0) && !foreign_flush_due(2),
 			 "no flush is left due");
 	return ktap_finished();

@@ -8,7 +8,8 @@
  * the hypervisor log, each way of ending (SCHEDOP_shutdown with several
  * reasons, cli;hlt, a triple fault, touching memory it has not got),
  * and a guest spinning at 100%: dom0 stays responsive, pause stops it,
- * destroy takes it down while it runs, and its thread goes.
+ * a page taken from it while it runs is freed, destroy takes it down
+ * while it runs, and its thread goes.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -217,7 +218,8 @@ static uint64_t cpu_time(uint32_t domid)
 
 static void test_spin(void)
 {
-	unsigned long free_before = free_pages(xch);
+	unsigned long free_before = free_pages(xch), free_during;
+	xen_pfn_t unused = GUEST_GFN + GUEST_PAGES - 1;	/* its stack's top page */
 	uint32_t domid = load_guest(SPIN, 0);
 	uint64_t t0, t1, t2;
 	double start, slept;
@@ -244,6 +246,11 @@ static void test_spin(void)
 	ktap_test_result(!xc_domain_unpause(xch, domid) &&
 			 (usleep(300000), cpu_time(domid) > t2),
 			 "unpaused, it runs again");
+	free_during = free_pages(xch);
+	ktap_test_result(!xc_domain_decrease_reservation_exact(xch, domid, 1, 0,
+							      &unused) &&
+			 (usleep(300000), free_pages(xch) == free_during + 1),
+			 "a page taken from it while it runs is free once its CPU has flushed");
 	ktap_test_result(!xc_domain_destroy(xch, domid),
 			 "destroyed while it runs");
 	ktap_test_result(!vcpu_thread_exists(domid),
@@ -274,9 +281,9 @@ int main(void)
 
 	xch = xc_interface_open(NULL, NULL, 0);
 	fmem = xenforeignmemory_open(NULL, 0);
-	ktap_print_header(16);
+	ktap_print_header(17);
 	if (!amd_cpu()) {
-		for (n = 0; n < 16; n++)
+		for (n = 0; n < 17; n++)
 			ktap_test_skip("guests run on AMD SVM only so far");
 		return ktap_finished();
 	}

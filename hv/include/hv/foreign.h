@@ -34,9 +34,10 @@ long foreign_unmap(u64 hpa);
 /*
  * A guest gives up N pages at VA (decrease_reservation, destroy): they
  * return to the pool now if nothing can reach them; pages still mapped
- * wait for their last unmapping, others for the flush under way.
+ * wait for their last unmapping, others for the flushes under way,
+ * which include one on each of CPUS, where the guest's vCPUs run now.
  */
-void guest_pages_free(void *va, u64 n);
+void guest_pages_free(void *va, u64 n, u64 cpus);
 
 /*
  * Whether CPU must flush dom0's translations before dom0 runs on it
