@@ -87,9 +87,15 @@ static void set_feature(struct cpu_policy *p, unsigned int feature, bool on)
 	*word = on ? *word | bit : *word & ~bit;
 }
 
+u64 policy_xcr0(const struct cpu_policy *p)
+{
+	return (u64)p->xstate[0].r[EDX] << 32 | p->xstate[0].r[EAX];
+}
+
+/* The XCR0 and XSS components together. */
 static u64 policy_xstates(const struct cpu_policy *p)
 {
-	return ((u64)p->xstate[0].r[EDX] << 32 | p->xstate[0].r[EAX]) |
+	return policy_xcr0(p) |
 	       ((u64)p->xstate[1].r[EDX] << 32 | p->xstate[1].r[ECX]);
 }
 

@@ -29,7 +29,6 @@
 #define MTRRCAP_VCNT		0xff
 #define FCW_RESET		0x037f
 #define MXCSR_RESET		0x1f80
-#define FXSAVE_MXCSR		24
 #define RFLAGS_MBS		BIT(1)
 /* The CR0 bits a guest can set (Xen's HVM_CR0_GUEST_RESERVED_BITS). */
 #define CR0_GUEST_BITS		(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | \

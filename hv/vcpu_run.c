@@ -30,7 +30,6 @@
 /* x87, SSE, AVX, MPX, AVX-512 and PKRU: all fit an XSAVE area of a page. */
 #define XSTATE_GUEST_MAX	0x2ffull
 #define XSAVE_HDR_BV		512
-#define FXSAVE_MXCSR		24
 /* MXCSR bits every CPU with SSE2 accepts (DAZ, bit 6, is left out). */
 #define MXCSR_SAFE		0xffbfu
 
@@ -100,9 +99,8 @@ static void fpu_switch_out(struct hv_cpu *cpu, struct vcpu *v)
 
 long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val)
 {
-	const struct cpu_policy *p = cpu->vcpu->domain->cpu_policy;
 	u64 allowed = cpu->dom0_xcr0 & XSTATE_GUEST_MAX &
-		      (p->xstate[0].r[0] | (u64)p->xstate[0].r[3] << 32);
+		      policy_xcr0(cpu->vcpu->domain->cpu_policy);
 
 	/* x87 always; AVX needs SSE; AVX-512's three parts go together. */
 	if (!(val & 1) || val & ~allowed || (val & 4 && !(val & 2)) ||
@@ -243,9 +241,9 @@ void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 	for (i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i] && !d->vcpu[i]->down)
 			break;
-	spin_unlock(&domain_lock);
 	if (i == d->max_vcpus)
 		domain_shutdown(d, SHUTDOWN_poweroff);
+	spin_unlock(&domain_lock);
 }
 
 void domain_crash(struct domain *d, const char *why, u64 a, u64 b)

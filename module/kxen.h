@@ -37,6 +37,8 @@ bool kxen_hv_hold(void);
 void kxen_hv_release(void);
 int kxen_privcmd_init(void);
 void kxen_privcmd_exit(void);
+/* A VMA's may_split for mappings that go as a whole (privcmd.c). */
+int kxen_vma_refuse_split(struct vm_area_struct *vma, unsigned long addr);
 /* privcmd's foreign mappings: its mmap and IOCTL_PRIVCMD_MMAPBATCH_V2. */
 int kxen_privcmd_mmap(struct file *file, struct vm_area_struct *vma);
 long kxen_privcmd_mmapbatch(u16 restriction, void __user *udata);

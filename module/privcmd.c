@@ -227,9 +227,7 @@ static void hypercall_buf_close(struct vm_area_struct *vma)
 		hypercall_buf_free(buf);
 }
 
-/* A buffer goes as a whole: partial unmaps are refused. */
-static int hypercall_buf_may_split(struct vm_area_struct *vma,
-				   unsigned long addr)
+int kxen_vma_refuse_split(struct vm_area_struct *vma, unsigned long addr)
 {
 	return -EINVAL;
 }
@@ -237,7 +235,8 @@ static int hypercall_buf_may_split(struct vm_area_struct *vma,
 static const struct vm_operations_struct hypercall_buf_vm_ops = {
 	.open = hypercall_buf_open,
 	.close = hypercall_buf_close,
-	.may_split = hypercall_buf_may_split,
+	/* A buffer goes as a whole: partial unmaps are refused. */
+	.may_split = kxen_vma_refuse_split,
 };
 
 /*

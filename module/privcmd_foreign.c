@@ -81,12 +81,6 @@ static void foreign_vma_close(struct vm_area_struct *vma)
 	kvfree(fv);
 }
 
-static int foreign_vma_may_split(struct vm_area_struct *vma,
-				 unsigned long addr)
-{
-	return -EINVAL;
-}
-
 static vm_fault_t foreign_vma_fault(struct vm_fault *vmf)
 {
 	return VM_FAULT_SIGBUS;
@@ -95,7 +89,7 @@ static vm_fault_t foreign_vma_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct foreign_vm_ops = {
 	.open = foreign_vma_open,
 	.close = foreign_vma_close,
-	.may_split = foreign_vma_may_split,
+	.may_split = kxen_vma_refuse_split,
 	.fault = foreign_vma_fault,
 };
 

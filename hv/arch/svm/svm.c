@@ -506,6 +506,13 @@ static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 	}
 }
 
+static void guest_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
+{
+	spin_lock(&domain_lock);
+	domain_crash(cpu->vcpu->domain, why, a, b);
+	spin_unlock(&domain_lock);
+}
+
 /*
  * Port I/O: a PVH guest has no ports, so as Xen answers an access no
  * device claims, reads are all ones and writes go nowhere. String I/O
@@ -518,22 +525,13 @@ static void guest_port_io(struct hv_cpu *cpu, struct vmcb *vmcb)
 	u64 mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
 
 	if (info & IOIO_STRING) {
-		spin_lock(&domain_lock);
-		domain_crash(cpu->vcpu->domain, "string port I/O (port, rip)",
-			     info >> 16, vmcb->save.rip);
-		spin_unlock(&domain_lock);
+		guest_crash(cpu, "string port I/O (port, rip)", info >> 16,
+			    vmcb->save.rip);
 		return;
 	}
 	if (info & IOIO_IN)
 		cpu->regs[REG_RAX] |= mask;
 	vmcb->save.rip = vmcb->control.exit_info_2;	/* the next RIP */
-}
-
-static void guest_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
-{
-	spin_lock(&domain_lock);
-	domain_crash(cpu->vcpu->domain, why, a, b);
-	spin_unlock(&domain_lock);
 }
 
 static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)

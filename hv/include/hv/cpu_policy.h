@@ -66,6 +66,8 @@ const struct cpu_policy *system_cpu_policy(unsigned int i);
 /* P's Xen featureset word N (0 past the last), and its FEATURE bit. */
 u32 policy_featureset_word(const struct cpu_policy *p, unsigned int word);
 bool policy_has(const struct cpu_policy *p, unsigned int feature);
+/* The XCR0 components P offers (CPUID 0xd:0 EDX:EAX). */
+u64 policy_xcr0(const struct cpu_policy *p);
 /*
  * What CPUID LEAF/SUBLEAF returns under P: zeros outside its leaves,
  * as in Xen. The values that depend on the vCPU are the caller's.

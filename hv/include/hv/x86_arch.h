@@ -60,6 +60,9 @@
 #define EFER_LMA		BIT_ULL(10)
 #define EFER_NXE		BIT_ULL(11)
 #define EFER_FFXSE		BIT_ULL(14)
+/* Where MXCSR sits in an FXSAVE image (and an XSAVE area's legacy part). */
+#define FXSAVE_MXCSR		24
+
 #define CR0_PE			BIT_ULL(0)
 #define CR0_MP			BIT_ULL(1)
 #define CR0_EM			BIT_ULL(2)
