@@ -29,8 +29,10 @@ module: hv
 
 tools: userspace/kxen
 
-userspace/kxen: userspace/kxen.c
-	$(CC) $(CFLAGS_USER) -o $@ $<
+KXEN_TOOL_SRCS := userspace/kxen.c userspace/boot.c userspace/pvh_build.c
+userspace/kxen: $(KXEN_TOOL_SRCS) userspace/kxen.h userspace/pvh_build.h
+	$(CC) $(CFLAGS_USER) -o $@ $(KXEN_TOOL_SRCS) \
+		-lxenguest -lxenctrl -lxentoollog
 
 # Helpers the lab selftests run in dom0 (same Debian, so host-built).
 SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
@@ -38,7 +40,8 @@ SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/domains build/selftests/xen/memory \
 	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy \
 	build/selftests/xen/foreign build/selftests/xen/vcpu_run \
-	build/selftests/guests/basic.bin
+	build/selftests/xen/hvm_param \
+	build/selftests/guests/hello.elf build/selftests/guests/hypercalls.elf
 
 selftests: $(SELFTEST_PROGS)
 
@@ -47,18 +50,31 @@ $(filter build/selftests/xen/%,$(SELFTEST_PROGS)): \
 	LDLIBS_XEN := -lxenctrl -lxencall
 build/selftests/xen/cpu_policy: LDLIBS_XEN += -lxenguest
 build/selftests/xen/foreign: LDLIBS_XEN += -lxenforeignmemory
-build/selftests/xen/vcpu_run: LDLIBS_XEN += -lxenforeignmemory
+build/selftests/xen/vcpu_run: LDLIBS_XEN += -lxenguest
+# Helpers that build guests use kxen boot's builder.
+build/selftests/xen/vcpu_run: userspace/pvh_build.c userspace/pvh_build.h
 
-# Freestanding test guests: flat images loaded at 1 MiB.
-build/selftests/guests/%.bin: selftests/guests/%.S
+# Freestanding PVH test guests: 32-bit ELF kernels with Xen's PVH note,
+# built with Xen's public headers and nothing else of /usr/include.
+GUEST_CFLAGS := -std=gnu11 -m32 -O2 -Wall -Werror -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) -I$(HV_XEN_INCLUDE) \
+	-fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-mgeneral-regs-only -fcf-protection=none
+GUEST_LIB := selftests/guests/lib/entry.S selftests/guests/lib/lib.c
+
+build/selftests/guests/%.elf: selftests/guests/%.c $(GUEST_LIB) \
+		selftests/guests/lib/guest.h selftests/guests/lib/guest.lds \
+		| $(HV_XEN_INCLUDE)/xen
 	@mkdir -p $(@D)
-	$(CC) -m32 -c -o $(@:.bin=.o) $<
-	$(LD) -m elf_i386 -Ttext 0x100000 -e start --build-id=none -o $(@:.bin=.elf) $(@:.bin=.o)
-	objcopy -O binary $(@:.bin=.elf) $@
+	$(CC) $(GUEST_CFLAGS) -nostdlib -static -Wl,-m,elf_i386 \
+		-Wl,-T,selftests/guests/lib/guest.lds -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments \
+		-o $@ $(GUEST_LIB) $<
 
 build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -Iselftests/lib -o $@ $< $(LDLIBS_XEN)
+	$(CC) $(CFLAGS_USER) -Iselftests/lib -Iuserspace -o $@ \
+		$(filter %.c,$^) $(LDLIBS_XEN)
 
 include hv/tests/build.mk
 

@@ -119,6 +119,7 @@ int domain_init_dom0(u64 tot_pages)
 	if (!d)
 		return -XEN_ENOMEM;
 	d->cdf = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+	domain_params_init(d);
 	d->cpu_policy = (struct cpu_policy *)system_cpu_policy(POLICY_DOM0);
 	d->creation_finished = true;
 	d->tot_pages = tot_pages;
@@ -264,6 +265,7 @@ long domain_create(u16 id, void *config, struct domain **out)
 	d->controller_pauses = 1;	/* until the toolstack has built it */
 	d->tsc_mode = TSC_MODE_DEFAULT;
 	d->tsc_incarnation = 1;		/* Xen sets the default mode once */
+	domain_params_init(d);
 	memcpy(d->handle, c->handle, sizeof(d->handle));
 	*out = d;
 	return 0;
@@ -294,6 +296,21 @@ struct domain *domain_find(u16 id)
 		if (domains[i].in_use && domains[i].id == id)
 			return &domains[i];
 	return NULL;
+}
+
+struct domain *caller_domain(const struct hv_cpu *cpu)
+{
+	return cpu->vcpu ? cpu->vcpu->domain : domain_find(0);
+}
+
+struct domain *domain_by_any_id(const struct hv_cpu *cpu, u16 domid)
+{
+	return domid == DOMID_SELF ? caller_domain(cpu) : domain_find(domid);
+}
+
+bool caller_may_target(const struct hv_cpu *cpu, const struct domain *d)
+{
+	return !cpu->vcpu || cpu->vcpu->domain == d;
 }
 
 struct domain *domain_next(u16 id)

@@ -45,6 +45,8 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 		return do_domctl(cpu, a[0]);
 	case __HYPERVISOR_sched_op:
 		return do_sched_op(cpu, a[0], a[1]);
+	case __HYPERVISOR_hvm_op:
+		return do_hvm_op(cpu, a[0], a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}
@@ -60,6 +62,10 @@ static long guest_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 		return do_console_io(cpu, a[0], a[1], a[2]);
 	case __HYPERVISOR_sched_op:
 		return do_sched_op(cpu, a[0], a[1]);
+	case __HYPERVISOR_memory_op:
+		return do_memory_op(cpu, a[0], a[1]);
+	case __HYPERVISOR_hvm_op:
+		return do_hvm_op(cpu, a[0], a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -31,6 +31,10 @@
 #define MAX_EXTENT_ORDER	18
 /* Pages allocated or freed before a call lets the CPU go. */
 #define PAGES_PER_GO		1024
+/* Xen's own limit (asm/e820.h); the tools' E820MAX is 128. */
+#define XEN_E820MAX		1024
+/* A packed struct e820entry of xenctrl.h: addr, size and type. */
+#define E820_ENTRY_SIZE		20
 
 /* Pages claimed by all domains and not yet populated. */
 static u64 outstanding_claims;
@@ -159,10 +163,20 @@ static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 	return 0;
 }
 
+static void e820_free(struct domain *d)
+{
+	if (d->e820_pages)
+		pages_free(&hv_pool, d->e820, d->e820_pages);
+	d->e820 = NULL;
+	d->nr_e820 = 0;
+	d->e820_pages = 0;
+}
+
 void domain_memory_release(struct domain *d)
 {
 	set_claim(d, 0);
 	release(d, 0, p2m_reach(&d->p2m), false);
+	e820_free(d);
 }
 
 /*
@@ -212,14 +226,6 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 	return 0;
 }
 
-/*
- * The domain a guest names: DOMID_SELF is the caller. Only dom0 makes
- * hypercalls until guests run, and it may name any domain.
- */
-static struct domain *target_domain(u16 domid)
-{
-	return domain_find(domid == DOMID_SELF ? 0 : domid);
-}
 
 static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 			   u64 start, u64 arg)
@@ -234,7 +240,7 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 	    start >= r.nr_extents || r.extent_order > MAX_EXTENT_ORDER)
 		return start;
 	spin_lock(&domain_lock);
-	d = target_domain(r.domid);
+	d = domain_find(r.domid == DOMID_SELF ? 0 : r.domid);
 	/* Dom0's RAM is not the pool's: it cannot grow or shrink. */
 	if (!d || d->id == 0 || r.mem_flags & XENMEMF_populate_on_demand) {
 		spin_unlock(&domain_lock);
@@ -314,9 +320,11 @@ static long domain_memory_query(struct hv_cpu *cpu, unsigned int op, u64 arg)
 	if (copy_from_guest(cpu, &md, arg, sizeof(md)))
 		return -XEN_EFAULT;
 	spin_lock(&domain_lock);
-	d = target_domain(md.domid);
+	d = domain_by_any_id(cpu, md.domid);
 	if (!d)
 		ret = -XEN_ESRCH;
+	else if (!caller_may_target(cpu, d))
+		ret = -XEN_EPERM;
 	else if (op == XENMEM_current_reservation)
 		ret = d->tot_pages;
 	else if (op == XENMEM_maximum_reservation)
@@ -327,11 +335,144 @@ static long domain_memory_query(struct hv_cpu *cpu, unsigned int op, u64 arg)
 	return ret;
 }
 
+/*
+ * struct xen_memory_map and xen_foreign_memory_map as a 32-bit guest
+ * lays them out (Xen's compat ABI, which translates them): the handle
+ * is a 32-bit pointer. The PVH test guests check these layouts against
+ * Xen's header built for 32 bits.
+ */
+struct memory_map32 {
+	u32 nr_entries;
+	u32 buffer;
+};
+
+struct foreign_memory_map32 {
+	u16 domid;
+	u16 pad;
+	struct memory_map32 map;
+};
+
+/*
+ * Reads the argument of set_memory_map (FOREIGN) or memory_map at ARG
+ * into *FMAP (its domid unset for memory_map), in the caller's ABI.
+ */
+static int memory_map_arg(struct hv_cpu *cpu, u64 arg, bool foreign,
+			  struct xen_foreign_memory_map *fmap)
+{
+	struct foreign_memory_map32 f32 = { 0 };
+
+	if (!cpu->vcpu || cpu->guest_long_mode)
+		return foreign ? copy_from_guest(cpu, fmap, arg, sizeof(*fmap)) :
+				 copy_from_guest(cpu, &fmap->map, arg,
+						 sizeof(fmap->map));
+	if (foreign ? copy_from_guest(cpu, &f32, arg, sizeof(f32)) :
+		      copy_from_guest(cpu, &f32.map, arg, sizeof(f32.map)))
+		return -1;
+	fmap->domid = f32.domid;
+	fmap->map.nr_entries = f32.map.nr_entries;
+	fmap->map.buffer.p = (void *)(u64)f32.map.buffer;
+	return 0;
+}
+
+/*
+ * XENMEM_set_memory_map: the E820 map a domain's XENMEM_memory_map
+ * returns (the toolstack's, for a PVH guest). As in Xen it is kept as
+ * given, up to 1024 entries, and a domain may set its own.
+ */
+static long set_memory_map(struct hv_cpu *cpu, u64 arg)
+{
+	struct xen_foreign_memory_map fmap;
+	u64 bytes, pages;
+	struct domain *d;
+	void *map;
+	long ret = 0;
+
+	if (memory_map_arg(cpu, arg, true, &fmap))
+		return -XEN_EFAULT;
+	if (fmap.map.nr_entries > XEN_E820MAX)
+		return -XEN_EINVAL;
+	bytes = (u64)fmap.map.nr_entries * E820_ENTRY_SIZE;
+	pages = (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	map = pages ? pages_alloc(&hv_pool, pages) : NULL;
+	if (pages && !map)
+		return -XEN_ENOMEM;
+	if (map && copy_from_guest(cpu, map, (u64)fmap.map.buffer.p, bytes))
+		ret = -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	d = domain_by_any_id(cpu, fmap.domid);
+	if (!ret && !d)
+		ret = -XEN_ESRCH;
+	if (!ret && !caller_may_target(cpu, d))
+		ret = -XEN_EPERM;
+	if (!ret) {
+		e820_free(d);
+		d->e820 = map;
+		d->nr_e820 = fmap.map.nr_entries;
+		d->e820_pages = pages;
+	}
+	spin_unlock(&domain_lock);
+	if (ret && map)
+		pages_free(&hv_pool, map, pages);
+	return ret;
+}
+
+/*
+ * XENMEM_memory_map: the caller's own map, as much of it as the caller
+ * has room for. -ENOSYS when none was set (so dom0's), as in Xen.
+ */
+static long memory_map(struct hv_cpu *cpu, u64 arg)
+{
+	struct xen_foreign_memory_map fmap;
+	struct xen_memory_map map;
+	struct domain *d;
+	long ret = 0;
+
+	if (memory_map_arg(cpu, arg, false, &fmap))
+		return -XEN_EFAULT;
+	map = fmap.map;
+	spin_lock(&domain_lock);
+	d = caller_domain(cpu);
+	if (!d->nr_e820) {
+		ret = -XEN_ENOSYS;
+	} else {
+		if (map.nr_entries > d->nr_e820)
+			map.nr_entries = d->nr_e820;
+		if (copy_to_guest(cpu, (u64)map.buffer.p, d->e820,
+				  map.nr_entries * E820_ENTRY_SIZE) ||
+		    copy_to_guest(cpu, arg, &map.nr_entries,
+				  sizeof(map.nr_entries)))
+			ret = -XEN_EFAULT;
+	}
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+/*
+ * What a guest may ask of memory_op: its map and its reservation. Its own
+ * populate_physmap and decrease_reservation are not offered yet.
+ */
+static bool guest_memory_op(unsigned int op)
+{
+	switch (op) {
+	case XENMEM_set_memory_map:
+	case XENMEM_memory_map:
+	case XENMEM_maximum_ram_page:
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		return true;
+	default:
+		return false;
+	}
+}
+
 long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 {
 	unsigned int op = cmd & MEMOP_CMD_MASK;
 	u64 start = cmd >> MEMOP_EXTENT_SHIFT;
 
+	if (cpu->vcpu && !guest_memory_op(op))
+		return -XEN_ENOSYS;
 	switch (op) {
 	case XENMEM_populate_physmap:
 	case XENMEM_decrease_reservation:
@@ -347,6 +488,10 @@ long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 		if (op == XENMEM_maximum_ram_page)
 			return hv_machine.max_mfn + 1;
 		return domain_memory_query(cpu, op, arg);
+	case XENMEM_set_memory_map:
+		return start ? -XEN_EINVAL : set_memory_map(cpu, arg);
+	case XENMEM_memory_map:
+		return start ? -XEN_EINVAL : memory_map(cpu, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -222,6 +222,17 @@ void vcpu_exit_done(struct hv_cpu *cpu)
 		vcpu_stop(cpu, KXEN_RUN_PREEMPTED);	/* dom0's, taken here */
 }
 
+void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip)
+{
+	struct domain *d = cpu->vcpu->domain;
+
+	hv_printk("d%uv%u: triple fault at rip %#llx\n", d->id, cpu->vcpu->id,
+		  (unsigned long long)rip);
+	spin_lock(&domain_lock);
+	domain_shutdown(d, d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON]);
+	spin_unlock(&domain_lock);
+}
+
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 {
 	struct vcpu *v = cpu->vcpu;

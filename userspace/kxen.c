@@ -4,20 +4,26 @@
  *
  *   kxen status    whether kxen is loaded, what the CPUs offer, and
  *                  whether the hypervisor runs (and its pool)
+ *   kxen boot      runs a PVH kernel in a new domain, showing its console
+ *                  (boot.c), the way a developer runs a test kernel
  *
- * It only reads what the module publishes in /sys/kernel/kxen; the Xen
- * toolstack (xl) remains the way to manage domains.
+ * The Xen toolstack (xl) remains the way to manage domains.
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <kxen/types.h>
 
+#include "kxen.h"
+
 #define SYSFS_CPU "/sys/kernel/kxen/cpu/"
 #define SYSFS_HV "/sys/kernel/kxen/hv/"
 #define SYS_HYPERVISOR "/sys/hypervisor/"
 
-static const char usage_text[] = "usage: kxen status\n";
+static const char usage_text[] =
+	"usage: kxen status\n"
+	"       kxen boot [--memory MB] [--vcpus N] [--ramdisk FILE]\n"
+	"                 [--cmdline STR] [--timeout SECONDS] [--verbose] KERNEL\n";
 
 static const char *const cpu_fields[] = {
 	"vendor", "features", "phys_addr_bits", "virt_addr_bits",
@@ -106,6 +112,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "status"))
 		return status();
+	if (argc >= 2 && !strcmp(argv[1], "boot"))
+		return boot_main(argc - 1, argv + 1);
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_text, stdout);
 		return 0;

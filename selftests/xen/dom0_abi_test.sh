@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/kxen.sh"
 
-helpers="privcmd sysctl domctl domains memory hvmcontext cpu_policy foreign vcpu_run"
+helpers="privcmd sysctl domctl domains memory hvmcontext cpu_policy foreign vcpu_run hvm_param"
 
 ktap_header $((9 + $(wc -w <<<"$helpers")))
 kxen_skip_all_unless_virt

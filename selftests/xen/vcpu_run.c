@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest vCPUs running, with kxen loaded: the freestanding test guest
- * build/selftests/guests/basic.bin is loaded through Debian's
- * libxenctrl and libxenforeignmemory as a toolstack loads a PVH guest
- * (memory, image through foreign mappings, boot vCPU context), then
- * unpaused; its vCPU runs in a dom0 thread. Checked: console_io output in
- * the hypervisor log, each way of ending (SCHEDOP_shutdown with several
- * reasons, cli;hlt, a triple fault, touching memory it has not got),
- * and a guest spinning at 100%: dom0 stays responsive, pause stops it,
- * a page taken from it while it runs is freed, destroy takes it down
- * while it runs, and its thread goes.
+ * build/selftests/guests/hello.elf is built by kxen boot's builder
+ * (Debian's libxenguest) and unpaused; its vCPU runs in a dom0 thread.
+ * Checked: console_io output in the hypervisor log, each way of ending
+ * (SCHEDOP_shutdown with several reasons, cli;hlt, a triple fault with
+ * the default and a chosen HVM_PARAM_TRIPLE_FAULT_REASON, touching
+ * memory it has not got), and a guest spinning at 100%: dom0 stays
+ * responsive, pause stops it, a page taken from it while it runs is
+ * freed, destroy takes it down while it runs, and its thread goes.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -17,71 +16,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <xenctrl.h>
-#include <xenforeignmemory.h>
 #include <xen/sched.h>
-#include "hvm_context.h"
 #include "ktap.h"
 #include "xen_guest.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define GUEST_GFN	0x100		/* 1 MiB */
-#define GUEST_PAGES	4
-#define ENTRY		0x100000
-
-enum mode { HELLO, HALT, TRIPLE_FAULT, SPIN, UNPOPULATED };
+#define GUEST_MB	16
+#define TESTS		18
 
 static xc_interface *xch;
-static xenforeignmemory_handle *fmem;
-static char image[GUEST_PAGES * 4096];
-static size_t image_size;
+static char guest_path[4096];
 
-static bool read_image(const char *path)
+/* The hello guest with CMDLINE, built and paused; 0 on failure. */
+static uint32_t load_guest(const char *cmdline)
 {
-	FILE *f = fopen(path, "rb");
+	struct pvh_guest g = {
+		.kernel = guest_path,
+		.cmdline = cmdline,
+		.memory_mb = GUEST_MB,
+		.vcpus = 1,
+	};
+	char err[512];
+	uint32_t domid;
 
-	if (!f)
-		return false;
-	image_size = fread(image, 1, sizeof(image), f);
-	fclose(f);
-	return image_size > 0 && image_size < 2 * 4096;
-}
-
-/* A guest built as a toolstack builds one, paused; 0 on failure. */
-static uint32_t load_guest(enum mode mode, unsigned int reason)
-{
-	struct xen_domctl_createdomain cfg = pvh_config(1);
-	struct hvm_hw_cpu cpu = boot_cpu(ENTRY);
-	xen_pfn_t gfns[GUEST_PAGES];
-	uint32_t domid = 0;
-	unsigned int i;
-	void *mem;
-
-	for (i = 0; i < GUEST_PAGES; i++)
-		gfns[i] = GUEST_GFN + i;
-	if (xc_domain_create(xch, &domid, &cfg) ||
-	    xc_domain_max_vcpus(xch, domid, 1) ||
-	    xc_domain_setmaxmem(xch, domid, 1024) ||
-	    xc_domain_populate_physmap_exact(xch, domid, GUEST_PAGES, 0, 0,
-					     gfns)) {
-		ktap_diag("building a guest: %s", strerror(errno));
-		return 0;
-	}
-	mem = xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE,
-				   GUEST_PAGES, gfns, NULL);
-	if (!mem) {
-		ktap_diag("mapping the guest: %s", strerror(errno));
-		return 0;
-	}
-	memcpy(mem, image, image_size);
-	xenforeignmemory_unmap(fmem, mem, GUEST_PAGES);
-	cpu.rdi = mode;
-	cpu.rsi = reason;
-	if (set_boot(xch, domid, &cpu, sizeof(cpu))) {
-		ktap_diag("loading vCPU 0: %s", strerror(errno));
+	if (pvh_build(xch, &g, &domid, err, sizeof(err))) {
+		ktap_diag("building a guest: %s", err);
 		return 0;
 	}
 	return domid;
@@ -122,11 +84,18 @@ static bool log_has(const char *what)
 	return strstr(buf, what);
 }
 
-/* Runs a guest in MODE to its end; its shutdown code, or -1. */
-static int run_to_end(enum mode mode, unsigned int reason, uint32_t *domid)
+/*
+ * Runs a guest with CMDLINE to its end, its triple-fault action set to
+ * TRIPLE_FAULT unless negative; its shutdown code, or -1.
+ */
+static int run_to_end(const char *cmdline, int triple_fault, uint32_t *domid)
 {
-	*domid = load_guest(mode, reason);
-	if (!*domid || xc_domain_unpause(xch, *domid))
+	*domid = load_guest(cmdline);
+	if (!*domid ||
+	    (triple_fault >= 0 &&
+	     xc_hvm_param_set(xch, *domid, HVM_PARAM_TRIPLE_FAULT_REASON,
+			      triple_fault)) ||
+	    xc_domain_unpause(xch, *domid))
 		return -1;
 	return wait_shutdown(*domid);
 }
@@ -135,7 +104,7 @@ static void test_hello(void)
 {
 	char line[64];
 	uint32_t domid;
-	int code = run_to_end(HELLO, SHUTDOWN_poweroff, &domid);
+	int code = run_to_end("", -1, &domid);
 
 	snprintf(line, sizeof(line), "(d%u) hello from a kxen guest", domid);
 	ktap_test_result(code == SHUTDOWN_poweroff,
@@ -148,28 +117,30 @@ static void test_hello(void)
 static void test_endings(void)
 {
 	static const struct {
-		enum mode mode;
-		unsigned int reason;
+		const char *cmdline;
+		int triple_fault;
 		int code;
 		const char *what;
 	} endings[] = {
-		{ HELLO, SHUTDOWN_reboot, SHUTDOWN_reboot,
+		{ "shutdown=1", -1, SHUTDOWN_reboot,
 		  "SCHEDOP_shutdown(reboot): reboot" },
-		{ HELLO, SHUTDOWN_crash, SHUTDOWN_crash,
+		{ "shutdown=3", -1, SHUTDOWN_crash,
 		  "SCHEDOP_shutdown(crash): crash" },
-		{ HALT, 0, SHUTDOWN_poweroff,
+		{ "halt", -1, SHUTDOWN_poweroff,
 		  "cli; hlt on its only vCPU: poweroff (Xen's hvm_hlt)" },
-		{ TRIPLE_FAULT, 0, SHUTDOWN_reboot,
+		{ "triple-fault", -1, SHUTDOWN_reboot,
 		  "a triple fault: reboot (Xen's default action)" },
-		{ UNPOPULATED, 0, SHUTDOWN_crash,
+		{ "triple-fault", SHUTDOWN_poweroff, SHUTDOWN_poweroff,
+		  "a triple fault with HVM_PARAM_TRIPLE_FAULT_REASON poweroff" },
+		{ "unpopulated", -1, SHUTDOWN_crash,
 		  "reading memory it has not got: crash" },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(endings); i++) {
 		uint32_t domid;
-		int code = run_to_end(endings[i].mode, endings[i].reason,
-				      &domid);
+		int code = run_to_end(endings[i].cmdline,
+				      endings[i].triple_fault, &domid);
 
 		ktap_test_result(code == endings[i].code, "%s (code %d)",
 				 endings[i].what, code);
@@ -219,8 +190,12 @@ static uint64_t cpu_time(uint32_t domid)
 static void test_spin(void)
 {
 	unsigned long free_before = free_pages(xch), free_during;
-	xen_pfn_t unused = GUEST_GFN + GUEST_PAGES - 1;	/* its stack's top page */
-	uint32_t domid = load_guest(SPIN, 0);
+	/*
+	 * Its last 2 MiB of RAM, which the guest does not touch: a whole
+	 * large page, so taking it needs no new p2m table page.
+	 */
+	xen_pfn_t unused = (GUEST_MB << 8) - 512;
+	uint32_t domid = load_guest("spin");
 	uint64_t t0, t1, t2;
 	double start, slept;
 
@@ -247,10 +222,10 @@ static void test_spin(void)
 			 (usleep(300000), cpu_time(domid) > t2),
 			 "unpaused, it runs again");
 	free_during = free_pages(xch);
-	ktap_test_result(!xc_domain_decrease_reservation_exact(xch, domid, 1, 0,
+	ktap_test_result(!xc_domain_decrease_reservation_exact(xch, domid, 1, 9,
 							      &unused) &&
-			 (usleep(300000), free_pages(xch) == free_during + 1),
-			 "a page taken from it while it runs is free once its CPU has flushed");
+			 (usleep(300000), free_pages(xch) == free_during + 512),
+			 "2 MiB taken from it while it runs are free once its CPU has flushed");
 	ktap_test_result(!xc_domain_destroy(xch, domid),
 			 "destroyed while it runs");
 	ktap_test_result(!vcpu_thread_exists(domid),
@@ -271,31 +246,29 @@ static bool amd_cpu(void)
 
 int main(void)
 {
-	char path[4096];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	ssize_t n = readlink("/proc/self/exe", guest_path,
+			     sizeof(guest_path) - 32);
+	unsigned int i;
 
-	/* The guest is built beside this helper: ../guests/basic.bin. */
-	path[n > 0 ? n : 0] = '\0';
-	strcpy(strrchr(path, '/') ? strrchr(path, '/') : path,
-	       "/../guests/basic.bin");
+	/* The guest is built beside this helper: ../guests/hello.elf. */
+	guest_path[n > 0 ? n : 0] = '\0';
+	strcpy(strrchr(guest_path, '/') ? strrchr(guest_path, '/') : guest_path,
+	       "/../guests/hello.elf");
 
 	xch = xc_interface_open(NULL, NULL, 0);
-	fmem = xenforeignmemory_open(NULL, 0);
-	ktap_print_header(17);
+	ktap_print_header(TESTS);
 	if (!amd_cpu()) {
-		for (n = 0; n < 17; n++)
+		for (i = 0; i < TESTS; i++)
 			ktap_test_skip("guests run on AMD SVM only so far");
 		return ktap_finished();
 	}
-	if (!xch || !fmem || !read_image(path)) {
-		ktap_test_result(0, "libxenctrl, libxenforeignmemory and %s",
-				 path);
+	if (!xch || access(guest_path, R_OK)) {
+		ktap_test_result(0, "libxenctrl and %s", guest_path);
 		return ktap_finished();
 	}
 	test_hello();
 	test_endings();
 	test_spin();
-	xenforeignmemory_close(fmem);
 	xc_interface_close(xch);
 	return ktap_finished();
 }

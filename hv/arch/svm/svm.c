@@ -595,13 +595,7 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 		inject_exception(vmcb, X86_EXC_UD);
 		return;
 	case SVM_EXIT_SHUTDOWN:
-		/* Xen's default triple-fault action (HVM_PARAM_TRIPLE_FAULT_REASON). */
-		hv_printk("d%uv%u: triple fault at rip %#llx\n",
-			  cpu->vcpu->domain->id, cpu->vcpu->id,
-			  (unsigned long long)vmcb->save.rip);
-		spin_lock(&domain_lock);
-		domain_shutdown(cpu->vcpu->domain, SHUTDOWN_reboot);
-		spin_unlock(&domain_lock);
+		vcpu_triple_fault(cpu, vmcb->save.rip);
 		return;
 	case SVM_EXIT_NPF:
 		/* Nothing is emulated in a PVH guest's physical map yet. */

@@ -15,6 +15,7 @@
 #include <hv/spinlock.h>
 #include <hv/xen.h>
 #include <kxen/types.h>
+#include <xen/hvm/params.h>
 #include <xen/hvm/save.h>
 
 #define MAX_DOMAINS	64
@@ -90,6 +91,15 @@ struct domain {
 	bool shut_down;			/* shutdown_code says why */
 	bool dying;			/* destroy waits for its vCPUs to stop */
 	u32 vcpus_on_cpus;		/* vCPUs inside a run now */
+	/* Xen's HVM parameters (hv/hvm.c). */
+	u64 hvm_params[HVM_NR_PARAMS];
+	/*
+	 * The memory map XENMEM_set_memory_map gave it, struct e820entry
+	 * records in E820_PAGES pool pages; none when NR_E820 is 0.
+	 */
+	void *e820;
+	u32 nr_e820;
+	u32 e820_pages;
 	/* A console_io line being written: one hypervisor log line each. */
 	char console_line[128];
 	u32 console_len;
@@ -130,6 +140,14 @@ u64 memory_outstanding_claims(void);
 long domain_make_vcpus(struct domain *d, u32 max);
 /* Domain ID, or NULL. */
 struct domain *domain_find(u16 id);
+/* The domain making the hypercall on CPU: the guest running, or dom0. */
+struct domain *caller_domain(const struct hv_cpu *cpu);
+/* Xen's rcu_lock_domain_by_any_id(): DOMID_SELF is the caller. */
+struct domain *domain_by_any_id(const struct hv_cpu *cpu, u16 domid);
+/* Xen's XSM_TARGET rule: a guest may act on itself, dom0 on any domain. */
+bool caller_may_target(const struct hv_cpu *cpu, const struct domain *d);
+/* A new domain's HVM parameters, as Xen sets them (hv/hvm.c). */
+void domain_params_init(struct domain *d);
 /* The domain with the lowest id >= ID, or NULL. */
 struct domain *domain_next(u16 id);
 unsigned int domain_count(void);

@@ -27,6 +27,11 @@ void vcpu_switch_out(struct hv_cpu *cpu);
 void vcpu_stop(struct hv_cpu *cpu, long result);
 /* After each guest exit: ends the run if the vCPU may not go on. */
 void vcpu_exit_done(struct hv_cpu *cpu);
+/*
+ * A triple fault at RIP: the domain shuts down with the reason its
+ * HVM_PARAM_TRIPLE_FAULT_REASON says (Xen's default: reboot).
+ */
+void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip);
 /* HLT: with interrupts on the vCPU blocks; with them off it goes down. */
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on);
 /* XSETBV to XCR0 by the guest: 0, or -XEN_EINVAL (then #GP). */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The small runtime of kxen's freestanding PVH test guests: Xen's
+ * hypercalls through the hypercall page, output with console_io (which
+ * `kxen boot` shows), the command line, and KTAP results.
+ *
+ * A guest defines guest_main(); when it returns, the guest powers off.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Xen 4.17's interface, as a current guest asks for it. */
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+
+/* Xen's errno values as hypercalls return them (xen/errno.h). */
+#define XEN_EPERM	1
+#define XEN_ESRCH	3
+#define XEN_EFAULT	14
+#define XEN_EINVAL	22
+#define XEN_ENOSYS	38
+
+void guest_main(const struct hvm_start_info *si);
+
+/* Hypercall NR with up to five arguments, in the 32-bit ABI. */
+long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
+	       unsigned long a3, unsigned long a4, unsigned long a5);
+
+static inline long hypercall2(unsigned int nr, unsigned long a1,
+			      unsigned long a2)
+{
+	return hypercall(nr, a1, a2, 0, 0, 0);
+}
+
+/* SCHEDOP_shutdown with REASON; does not return. */
+void __attribute__((noreturn)) shutdown(unsigned int reason);
+
+/* Formatted output to the console: %s %c %d %u %x %llx and %%. */
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The value of "NAME=..." on the command line, up to a space; or NULL. */
+const char *cmdline_option(const char *name);
+/* Whether WORD appears on the command line on its own. */
+bool cmdline_has(const char *word);
+/* Decimal or 0x-hex number at S, or DEFAULT_VALUE when S is NULL. */
+unsigned long parse_number(const char *s, unsigned long default_value);
+
+/* The end of the RAM at 0 in the PVH memory map: nothing is there. */
+uintptr_t low_ram_end(void);
+
+/* KTAP output: the plan, then one line per test. */
+void ktap_plan(unsigned int tests);
+void ktap_result(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Whether every result so far was ok. */
+bool ktap_all_ok(void);
+
+void *memset(void *s, int c, size_t n);
+int strncmp(const char *a, const char *b, size_t n);
+size_t strlen(const char *s);
+
+#endif /* GUEST_H */

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `kxen boot` running the freestanding PVH test guests of
+# selftests/guests, with kxen loaded: the guest's console on stdout, its
+# exit status for each way a guest ends (with the hypervisor's reason on
+# stderr), the options reaching the guest through Xen's PVH start info
+# (--memory, --cmdline, --ramdisk), a timeout and an interrupt taking the
+# domain down, usage errors, and the hypercalls guest's own KTAP report
+# of what a guest may ask of Xen. Guests run on AMD SVM only so far.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/kxen.sh"
+
+kxen=$top/userspace/kxen
+guests=$top/build/selftests/guests
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# boot ARGS...: runs kxen boot, stdout and stderr into $out; sets $status.
+boot()
+{
+	"$kxen" boot "$@" >"$out/stdout" 2>"$out/stderr"
+	status=$?
+}
+
+# expect NAME WANT_STATUS STREAM PATTERN: the last boot ended with
+# WANT_STATUS and STREAM (stdout or stderr) has a line matching PATTERN.
+expect()
+{
+	if [ "$status" = "$2" ] && grep -q -- "$4" "$out/$3"; then
+		ktap_ok "$1"
+	else
+		ktap_diag "status $status, want $2; $3 should match: $4"
+		sed 's/^/# stdout: /' "$out/stdout"
+		sed 's/^/# stderr: /' "$out/stderr"
+		ktap_not_ok "$1"
+	fi
+}
+
+# No vCPU thread is left: every domain kxen boot made is gone.
+no_vcpu_threads()
+{
+	! grep -qs '^kxen-d' /proc/[0-9]*/comm
+}
+
+ktap_header 15
+kxen_skip_all_unless_virt
+grep -q AuthenticAMD /proc/cpuinfo ||
+	ktap_skip_rest "kxen boot" "guests run on AMD SVM only so far"
+kxen_unload_if_loaded
+kxen_dmesg_mark
+kxen_load_or_bail
+
+boot --timeout 60 "$guests/hello.elf"
+expect "hello: its console on stdout, exit 0 on poweroff" 0 stdout \
+	'^hello from a kxen guest$'
+boot --timeout 60 --memory 8 --cmdline "shutdown=0 two words" \
+	--ramdisk "$guests/hello.elf" "$guests/hello.elf"
+size=$(stat -c %s "$guests/hello.elf")
+if [ "$status" = 0 ] && grep -qx 'RAM below 4 GiB: 8192 KiB' "$out/stdout" &&
+	grep -qx 'command line: shutdown=0 two words' "$out/stdout" &&
+	grep -qx "module 0: $size bytes" "$out/stdout"; then
+	ktap_ok "--memory, --cmdline and --ramdisk reach the guest"
+else
+	sed 's/^/# /' "$out/stdout" "$out/stderr"
+	ktap_not_ok "--memory, --cmdline and --ramdisk reach the guest"
+fi
+boot --timeout 60 --cmdline shutdown=3 "$guests/hello.elf"
+expect "SCHEDOP_shutdown(crash): exit 1, crashed" 1 stderr ' crashed$'
+boot --timeout 60 --cmdline shutdown=1 "$guests/hello.elf"
+expect "SCHEDOP_shutdown(reboot): exit 1, rebooted" 1 stderr ' rebooted$'
+boot --timeout 60 --cmdline triple-fault "$guests/hello.elf"
+expect "a triple fault: exit 1 with the hypervisor's reason" 1 stderr \
+	'v0: triple fault at rip'
+boot --timeout 60 --cmdline unpopulated "$guests/hello.elf"
+expect "memory it has not got: exit 1 with the hypervisor's reason" 1 \
+	stderr 'crashed: access to a guest-physical address with no RAM'
+boot --timeout 60 --cmdline halt "$guests/hello.elf"
+expect "cli; hlt: exit 0 (Xen powers it off)" 0 stdout '^command line: halt$'
+boot --timeout 3 --cmdline spin "$guests/hello.elf"
+expect "a spinning guest times out: exit 1" 1 stderr ' timed out$'
+"$kxen" boot --cmdline spin "$guests/hello.elf" >"$out/stdout" \
+	2>"$out/stderr" &
+pid=$!
+sleep 3
+kill -INT "$pid"
+wait "$pid"
+status=$?
+expect "interrupted: exit 1, and the domain is destroyed" 1 stderr \
+	' interrupted$'
+ktap_expect "no domain is left: no vCPU thread remains" no_vcpu_threads
+boot --timeout 60 "$top/README.md"
+expect "a file that is not a PVH kernel: exit 1" 1 stderr \
+	'is not a PVH kernel'
+boot --memory 0 "$guests/hello.elf"
+expect "a usage error: exit 2" 2 stderr '^usage: kxen boot'
+
+# The guest's report nests inside this one.
+"$kxen" boot --timeout 120 "$guests/hypercalls.elf" 2>"$out/stderr" |
+	sed 's/^/    /'
+if [ "${PIPESTATUS[0]}" = 0 ]; then
+	ktap_ok "hypercalls: the guest's own checks of Xen's hypercalls"
+else
+	sed 's/^/# /' "$out/stderr"
+	ktap_not_ok "hypercalls: the guest's own checks of Xen's hypercalls"
+fi
+rmmod kxen
+kxen_no_kernel_trouble
+ktap_finished
