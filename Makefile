@@ -58,9 +58,11 @@ build/selftests/xen/vcpu_run: userspace/pvh_build.c userspace/pvh_build.h
 # built with Xen's public headers and nothing else of /usr/include.
 GUEST_CFLAGS := -std=gnu11 -m32 -O2 -Wall -Werror -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -I$(HV_XEN_INCLUDE) \
-	-fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-Iinclude -Ihv/include -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -fcf-protection=none
-GUEST_LIB := selftests/guests/lib/entry.S selftests/guests/lib/lib.c
+# The hypervisor's vsnprintf formats their output.
+GUEST_LIB := selftests/guests/lib/entry.S selftests/guests/lib/lib.c \
+	hv/vsnprintf.c
 
 build/selftests/guests/%.elf: selftests/guests/%.c $(GUEST_LIB) \
 		selftests/guests/lib/guest.h selftests/guests/lib/guest.lds \

@@ -226,7 +226,6 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 	return 0;
 }
 
-
 static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 			   u64 start, u64 arg)
 {
@@ -240,7 +239,7 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 	    start >= r.nr_extents || r.extent_order > MAX_EXTENT_ORDER)
 		return start;
 	spin_lock(&domain_lock);
-	d = domain_find(r.domid == DOMID_SELF ? 0 : r.domid);
+	d = domain_by_any_id(cpu, r.domid);
 	/* Dom0's RAM is not the pool's: it cannot grow or shrink. */
 	if (!d || d->id == 0 || r.mem_flags & XENMEMF_populate_on_demand) {
 		spin_unlock(&domain_lock);
@@ -423,24 +422,23 @@ static long set_memory_map(struct hv_cpu *cpu, u64 arg)
 static long memory_map(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_foreign_memory_map fmap;
-	struct xen_memory_map map;
+	struct xen_memory_map *map = &fmap.map;
 	struct domain *d;
 	long ret = 0;
 
 	if (memory_map_arg(cpu, arg, false, &fmap))
 		return -XEN_EFAULT;
-	map = fmap.map;
 	spin_lock(&domain_lock);
 	d = caller_domain(cpu);
 	if (!d->nr_e820) {
 		ret = -XEN_ENOSYS;
 	} else {
-		if (map.nr_entries > d->nr_e820)
-			map.nr_entries = d->nr_e820;
-		if (copy_to_guest(cpu, (u64)map.buffer.p, d->e820,
-				  map.nr_entries * E820_ENTRY_SIZE) ||
-		    copy_to_guest(cpu, arg, &map.nr_entries,
-				  sizeof(map.nr_entries)))
+		if (map->nr_entries > d->nr_e820)
+			map->nr_entries = d->nr_e820;
+		if (copy_to_guest(cpu, (u64)map->buffer.p, d->e820,
+				  map->nr_entries * E820_ENTRY_SIZE) ||
+		    copy_to_guest(cpu, arg, &map->nr_entries,
+				  sizeof(map->nr_entries)))
 			ret = -XEN_EFAULT;
 	}
 	spin_unlock(&domain_lock);

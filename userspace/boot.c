@@ -142,9 +142,10 @@ static int run(struct console *c, uint32_t domid, unsigned int timeout,
 {
 	const struct timespec poll = { 0, POLL_NS };
 	double deadline = timeout ? seconds() + timeout : 0;
-	xc_domaininfo_t info;
 	const char *why = NULL;
-	unsigned int code = 0, i;
+	bool powered_off = false;
+	xc_domaininfo_t info;
+	unsigned int code, i;
 
 	/* Why it fails is in what the hypervisor says once it runs. */
 	console_read(c, true);
@@ -168,6 +169,7 @@ static int run(struct console *c, uint32_t domid, unsigned int timeout,
 			code = (info.flags >> XEN_DOMINF_shutdownshift) &
 			       XEN_DOMINF_shutdownmask;
 			why = shutdown_name(code);
+			powered_off = code == SHUTDOWN_poweroff;
 			break;
 		}
 		if (deadline && seconds() > deadline) {
@@ -180,7 +182,7 @@ static int run(struct console *c, uint32_t domid, unsigned int timeout,
 		}
 	}
 	console_read(c, true);		/* what it wrote last */
-	if (info.flags & XEN_DOMINF_shutdown && code == SHUTDOWN_poweroff)
+	if (powered_off)
 		return 0;
 	for (i = 0; i < c->nr_reasons; i++)
 		fprintf(stderr, "kxen boot: %s\n", c->reason[i]);

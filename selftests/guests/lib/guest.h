@@ -17,6 +17,7 @@
 /* Xen 4.17's interface, as a current guest asks for it. */
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #include <xen/xen.h>
+#include <hv/printk.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
@@ -46,7 +47,7 @@ static inline long hypercall2(unsigned int nr, unsigned long a1,
 /* SCHEDOP_shutdown with REASON; does not return. */
 void __attribute__((noreturn)) shutdown(unsigned int reason);
 
-/* Formatted output to the console: %s %c %d %u %x %llx and %%. */
+/* Formatted output to the console, as the hypervisor's hv_vsnprintf(). */
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The value of "NAME=..." on the command line, up to a space; or NULL. */

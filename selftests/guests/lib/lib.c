@@ -108,87 +108,42 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-/* Output is gathered into lines, so each reaches the log whole. */
-static char line[256];
-static size_t line_len;
-
-static void console_flush(void)
+/*
+ * libgcc's 64-bit division for 32-bit code, which gcc calls for
+ * hv_vsnprintf()'s u64 arithmetic: this machine has no 32-bit libgcc.
+ * Shift and subtract.
+ */
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
 {
-	hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, line_len,
-		  (unsigned long)line, 0, 0);
-	line_len = 0;
-}
+	uint64_t q = 0;
+	int shift = 0;
 
-static void put_char(char c)
-{
-	line[line_len++] = c;
-	if (c == '\n' || line_len == sizeof(line))
-		console_flush();
-}
-
-static void put_string(const char *s)
-{
-	while (*s)
-		put_char(*s++);
-}
-
-static void put_number(unsigned long long n, unsigned int base)
-{
-	char digits[24];
-	int i = 0;
-
-	/* Base 10 only for 32-bit values: no 64-bit division here. */
-	do {
-		unsigned int d = base == 16 ? n & 15 : (uint32_t)n % 10;
-
-		digits[i++] = "0123456789abcdef"[d];
-		n = base == 16 ? n >> 4 : (uint32_t)n / 10;
-	} while (n);
-	while (i)
-		put_char(digits[--i]);
-}
-
-static void vprint(const char *fmt, va_list ap)
-{
-	for (; *fmt; fmt++) {
-		int d;
-
-		if (*fmt != '%') {
-			put_char(*fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 's':
-			put_string(va_arg(ap, const char *));
-			break;
-		case 'c':
-			put_char(va_arg(ap, int));
-			break;
-		case 'd':
-			d = va_arg(ap, int);
-			if (d < 0)
-				put_char('-');
-			put_number(d < 0 ? -(unsigned int)d : (unsigned int)d,
-				   10);
-			break;
-		case 'u':
-			put_number(va_arg(ap, unsigned int), 10);
-			break;
-		case 'x':
-			put_number(va_arg(ap, unsigned int), 16);
-			break;
-		case 'l':			/* %llx */
-			fmt += 2;
-			put_number(va_arg(ap, unsigned long long), 16);
-			break;
-		default:
-			put_char('%');
-			if (*fmt)
-				put_char(*fmt);
-			else
-				fmt--;
+	while (d <= n >> 1 && !(d >> 63)) {
+		d <<= 1;
+		shift++;
+	}
+	for (; shift >= 0; shift--, d >>= 1) {
+		q <<= 1;
+		if (n >= d) {
+			n -= d;
+			q |= 1;
 		}
 	}
+	if (rem)
+		*rem = n;
+	return q;
+}
+
+/* One console_io write a call: Xen joins writes into log lines. */
+static void vprint(const char *fmt, va_list ap)
+{
+	char buf[256];
+	int len = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (len > (int)sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len,
+		  (unsigned long)buf, 0, 0);
 }
 
 void printf(const char *fmt, ...)
@@ -280,7 +235,7 @@ void ktap_result(bool ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprint(fmt, ap);
 	va_end(ap);
-	put_char('\n');
+	printf("\n");
 }
 
 bool ktap_all_ok(void)
