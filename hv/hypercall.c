@@ -47,6 +47,9 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 		return do_sched_op(cpu, a[0], a[1]);
 	case __HYPERVISOR_hvm_op:
 		return do_hvm_op(cpu, a[0], a[1]);
+	case __HYPERVISOR_console_io:
+		/* Dom0's is -ENOSYS there: it writes through Linux. */
+		return do_console_io(cpu, a[0], a[1], a[2]);
 	default:
 		return -XEN_ENOSYS;
 	}
@@ -57,15 +60,11 @@ static long guest_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 {
 	switch (op) {
 	case __HYPERVISOR_xen_version:
-		return do_xen_version(cpu, a[0], a[1]);
 	case __HYPERVISOR_console_io:
-		return do_console_io(cpu, a[0], a[1], a[2]);
 	case __HYPERVISOR_sched_op:
-		return do_sched_op(cpu, a[0], a[1]);
 	case __HYPERVISOR_memory_op:
-		return do_memory_op(cpu, a[0], a[1]);
 	case __HYPERVISOR_hvm_op:
-		return do_hvm_op(cpu, a[0], a[1]);
+		return hypercall_dispatch(cpu, op, a);
 	default:
 		return -XEN_ENOSYS;
 	}
