@@ -159,6 +159,27 @@ static long next_guest(u64 domid)
 	return ret;
 }
 
+static long vcpu_affinity(struct hv_cpu *cpu, u64 arg)
+{
+	struct kxen_vcpu_affinity req;
+	struct domain *d;
+	long ret = -XEN_ESRCH;
+
+	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	d = req.domid && req.domid < DOMID_FIRST_RESERVED ?
+	    domain_find(req.domid) : NULL;
+	if (d && req.vcpu < d->max_vcpus && d->vcpu[req.vcpu]) {
+		req.cpus = d->vcpu[req.vcpu]->hard_affinity;
+		ret = 0;
+	}
+	spin_unlock(&domain_lock);
+	if (!ret && copy_to_guest(cpu, arg, &req, sizeof(req)))
+		ret = -XEN_EFAULT;
+	return ret;
+}
+
 long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 {
 	switch (op) {
@@ -186,6 +207,8 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 	case KXEN_OP_RUN_GENERATION:
 		return __atomic_load_n(&run_generation, __ATOMIC_ACQUIRE) &
 		       (~0ull >> 1);
+	case KXEN_OP_VCPU_AFFINITY:
+		return vcpu_affinity(cpu, arg1);
 	case KXEN_OP_P2M_SYNC:
 		/* The exit itself does it: see foreign_flush_due(). */
 		return 0;

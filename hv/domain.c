@@ -57,6 +57,9 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 		.hard_affinity = cpumap_all(),
 		.soft_affinity = cpumap_all(),
 		.state_stale = true,
+		.vcpu_info_gfn = INVALID_GFN,
+		.runstate.state = RUNSTATE_offline,
+		.runstate.state_entry_time = system_time(),
 	};
 	vcpu_reset_cache_attrs(v);
 	if (d->id && vcpu_ops->vcpu_create) {
@@ -80,6 +83,7 @@ static void slot_free(struct domain *d)
 			vcpu_free(d->vcpu[i]);
 	page_free(&hv_pool, d->vcpu);
 	d->vcpu = NULL;
+	domain_shared_info_free(d);
 	if (d->cpu_policy && d->cpu_policy != system_cpu_policy(POLICY_DOM0))
 		page_free(&hv_pool, d->cpu_policy);
 	d->cpu_policy = NULL;
@@ -98,6 +102,7 @@ static struct domain *slot_alloc(u32 max_vcpus)
 			.vcpu = page_alloc(&hv_pool),
 			.max_vcpus = max_vcpus,
 			.shutdown_code = SHUTDOWN_CODE_INVALID,
+			.shared_info_gfn = INVALID_GFN,
 		};
 		if (!domains[i].vcpu)
 			return NULL;
@@ -109,7 +114,6 @@ static struct domain *slot_alloc(u32 max_vcpus)
 
 int domain_init_dom0(u64 tot_pages)
 {
-	u64 now = rdtsc();
 	struct domain *d;
 	struct vcpu *v;
 	u32 cpu, n;
@@ -134,7 +138,7 @@ int domain_init_dom0(u64 tot_pages)
 		/* HLT does not exit: as Xen counts it, dom0 always runs. */
 		v->down = false;
 		v->running = true;
-		v->run_start_tsc = now;
+		vcpu_runstate_sync(v);
 		v->processor = cpu;
 		/* Dom0's vCPU is its CPU: it cannot run anywhere else. */
 		v->hard_affinity = 1ull << cpu;
@@ -249,8 +253,9 @@ long domain_create(u16 id, void *config, struct domain **out)
 		return -XEN_ENOMEM;
 	/* As Xen, a guest starts with the HVM default policy. */
 	d->cpu_policy = page_alloc(&hv_pool);
-	if (!d->cpu_policy || p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
-				       dom0_p2m.max_leaf_level, &hv_pool)) {
+	if (!d->cpu_policy || domain_shared_info_init(d) ||
+	    p2m_init(&d->p2m, dom0_p2m.fmt, dom0_p2m.levels,
+		     dom0_p2m.max_leaf_level, &hv_pool)) {
 		slot_free(d);
 		return -XEN_ENOMEM;
 	}
@@ -334,12 +339,6 @@ unsigned int domain_count(void)
 	return n;
 }
 
-u64 vcpu_run_ns(const struct vcpu *v)
-{
-	return v->run_ns +
-	       (v->running ? tsc_to_ns(rdtsc() - v->run_start_tsc) : 0);
-}
-
 /*
  * As Xen 4.17's getdomaininfo(): blocked only if every online vCPU is,
  * running if any is, and the shutdown code in the flags even when the
@@ -356,7 +355,7 @@ void domain_info(const struct domain *d, void *out)
 		.tot_pages = d->tot_pages,
 		.max_pages = d->max_pages,
 		.outstanding_pages = d->outstanding_pages,
-		.shared_info_frame = ~0ull,	/* not mapped */
+		.shared_info_frame = d->shared_info_gfn,
 		.max_vcpu_id = XEN_INVALID_MAX_VCPU_ID,
 		.cpupool = 0,
 		.gpaddr_bits = hv_machine.phys_addr_bits,

@@ -179,6 +179,7 @@ static long pausedomain(struct domain *d)
 	if (d->id == 0)
 		return -XEN_EINVAL;
 	d->controller_pauses++;
+	domain_runstates_sync(d);
 	return 0;
 }
 
@@ -188,6 +189,19 @@ static long unpausedomain(struct domain *d)
 		return -XEN_EINVAL;
 	d->controller_pauses--;
 	d->creation_finished = true;	/* Xen's first unpause: built */
+	domain_runstates_sync(d);
+	return 0;
+}
+
+/*
+ * Xen's domain_set_time_offset(): the guest's wallclock moves by the
+ * offset (its emulated RTC, once kxen has one, would follow).
+ */
+static long settimeoffset(struct domain *d, s64 seconds)
+{
+	d->time_offset_seconds = seconds;
+	if (d->shared_info)
+		domain_wallclock_update(d);
 	return 0;
 }
 
@@ -284,6 +298,8 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 	case XEN_DOMCTL_set_cpu_policy:
 		*copyback = true;
 		return set_cpu_policy(cpu, d, &op->u.cpu_policy);
+	case XEN_DOMCTL_settimeoffset:
+		return settimeoffset(d, op->u.settimeoffset.time_offset_seconds);
 	case XEN_DOMCTL_max_mem:
 		/* Lowering it below what the domain has only stops growth. */
 		d->max_pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
@@ -302,6 +318,7 @@ static bool changes_what_runs(u32 cmd)
 	case XEN_DOMCTL_pausedomain:
 	case XEN_DOMCTL_unpausedomain:
 	case XEN_DOMCTL_sethvmcontext:
+	case XEN_DOMCTL_setvcpuaffinity:
 		return true;
 	default:
 		return false;

@@ -226,6 +226,10 @@ static long param_op(struct hv_cpu *cpu, unsigned int op, u64 arg)
 		ret = check_set(d, self, &index, &a.value);
 		if (!ret)
 			d->hvm_params[index] = a.value;
+		/* Xen's hvm_latch_shinfo_size(): the guest's own callback. */
+		if (!ret && self && d->shared_info &&
+		    index == HVM_PARAM_CALLBACK_IRQ)
+			domain_latch_shinfo_size(d, !cpu->guest_long_mode);
 	} else if (!ret) {
 		a.value = param_value(d, index);
 	}

@@ -4,6 +4,7 @@
  * RDX, R10 and R8, result in RAX. Guests reach it by VMMCALL (AMD) or
  * VMCALL (Intel), directly or through the hypercall page.
  */
+#include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/string.h>
@@ -50,6 +51,10 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 	case __HYPERVISOR_console_io:
 		/* Dom0's is -ENOSYS there: it writes through Linux. */
 		return do_console_io(cpu, a[0], a[1], a[2]);
+	case __HYPERVISOR_vcpu_op:
+		return do_vcpu_op(cpu, a[0], a[1], a[2]);
+	case __HYPERVISOR_vm_assist:
+		return do_vm_assist(cpu, a[0], a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}
@@ -64,6 +69,8 @@ static long guest_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 	case __HYPERVISOR_sched_op:
 	case __HYPERVISOR_memory_op:
 	case __HYPERVISOR_hvm_op:
+	case __HYPERVISOR_vcpu_op:
+	case __HYPERVISOR_vm_assist:
 		return hypercall_dispatch(cpu, op, a);
 	default:
 		return -XEN_ENOSYS;
@@ -139,6 +146,13 @@ int hypercall_page_write(struct hv_cpu *cpu, u64 val)
 
 	if (val & (PAGE_SIZE - 1))
 		return -XEN_EINVAL;
+	/* Xen's hvm_latch_shinfo_size(): the guest's mode now. */
+	if (cpu->vcpu) {
+		spin_lock(&domain_lock);
+		domain_latch_shinfo_size(cpu->vcpu->domain,
+					 !cpu->guest_long_mode);
+		spin_unlock(&domain_lock);
+	}
 	memset(page, 0xcc, sizeof(page));	/* int3 between stubs */
 	for (nr = 0; nr < PAGE_SIZE / HYPERCALL_STUB_SIZE; nr++) {
 		u8 *stub = page + nr * HYPERCALL_STUB_SIZE;

@@ -16,6 +16,7 @@
  * it stopped (a continuation, with the extent index in the command's
  * high bits as Xen encodes it), so the CPU takes its interrupts between.
  */
+#include <hv/compat.h>
 #include <hv/domain.h>
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
@@ -29,6 +30,8 @@
 #define MEMOP_CMD_MASK		((1u << MEMOP_EXTENT_SHIFT) - 1)
 /* Xen's limit for the control domain: 1 GiB extents. */
 #define MAX_EXTENT_ORDER	18
+/* And for other domains (CONFIG_DOMU_MAX_ORDER): 2 MiB. */
+#define DOMU_MAX_EXTENT_ORDER	9
 /* Pages allocated or freed before a call lets the CPU go. */
 #define PAGES_PER_GO		1024
 /* Xen's own limit (asm/e820.h); the tools' E820MAX is 128. */
@@ -155,6 +158,11 @@ static long release(struct domain *d, u64 gpa, u64 end, bool stop_at_hole)
 		}
 		if (p2m_set(&d->p2m, gpa, 0, next - gpa, P2M_INVALID))
 			return -XEN_ENOMEM;
+		/* Xen's special page: only taken out of the p2m. */
+		if (is_shared_info(d, hpa)) {
+			d->shared_info_gfn = INVALID_GFN;
+			continue;
+		}
 		n = (next - gpa) >> PAGE_SHIFT;
 		guest_pages_free(page_pool_va(&hv_pool, hpa), n,
 				 cpus_running(d));
@@ -226,30 +234,78 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 	return 0;
 }
 
+/* Whether the caller passes Xen's structures in the 32-bit layout. */
+static bool caller_is_32bit(const struct hv_cpu *cpu)
+{
+	return cpu->vcpu && !cpu->guest_long_mode;
+}
+
+/* A struct xen_memory_reservation at ARG, in the caller's layout. */
+static int reservation_arg(struct hv_cpu *cpu, u64 arg,
+			   struct xen_memory_reservation *r)
+{
+	struct compat_memory_reservation c;
+
+	if (!caller_is_32bit(cpu))
+		return copy_from_guest(cpu, r, arg, sizeof(*r));
+	if (copy_from_guest(cpu, &c, arg, sizeof(c)))
+		return -1;
+	*r = (struct xen_memory_reservation){
+		.nr_extents = c.nr_extents, .extent_order = c.extent_order,
+		.mem_flags = c.mem_flags, .domid = c.domid,
+	};
+	r->extent_start.p = (xen_pfn_t *)(u64)c.extent_start;
+	return 0;
+}
+
+/* Extent I's first gfn as guest-physical address *GPA: 0 or -1. */
+static int extent_gpa(struct hv_cpu *cpu,
+		      const struct xen_memory_reservation *r, u64 i, u64 *gpa)
+{
+	u64 base = (u64)r->extent_start.p;
+	u32 gfn32;
+
+	if (caller_is_32bit(cpu)) {
+		if (copy_from_guest(cpu, &gfn32, base + i * 4, 4))
+			return -1;
+		*gpa = (u64)gfn32 << PAGE_SHIFT;
+		return 0;
+	}
+	if (copy_from_guest(cpu, gpa, base + i * sizeof(xen_pfn_t),
+			    sizeof(xen_pfn_t)))
+		return -1;
+	*gpa <<= PAGE_SHIFT;
+	return 0;
+}
+
+/*
+ * Xen's populate_physmap and decrease_reservation: dom0 for any guest,
+ * a guest for itself with extents up to 2 MiB (Xen's domU limit).
+ */
 static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 			   u64 start, u64 arg)
 {
+	u32 max_order = cpu->vcpu ? DOMU_MAX_EXTENT_ORDER : MAX_EXTENT_ORDER;
 	struct xen_memory_reservation r;
 	u64 i, budget = 0, gpa;
 	struct domain *d;
 	long err = 0;
 
-	if (copy_from_guest(cpu, &r, arg, sizeof(r)) ||
+	if (reservation_arg(cpu, arg, &r) ||
 	    r.nr_extents > (~0u >> MEMOP_EXTENT_SHIFT) ||
-	    start >= r.nr_extents || r.extent_order > MAX_EXTENT_ORDER)
+	    start >= r.nr_extents || r.extent_order > max_order)
 		return start;
 	spin_lock(&domain_lock);
 	d = domain_by_any_id(cpu, r.domid);
 	/* Dom0's RAM is not the pool's: it cannot grow or shrink. */
-	if (!d || d->id == 0 || r.mem_flags & XENMEMF_populate_on_demand) {
+	if (!d || d->id == 0 || !caller_may_target(cpu, d) ||
+	    r.mem_flags & XENMEMF_populate_on_demand) {
 		spin_unlock(&domain_lock);
 		return start;
 	}
 	for (i = start; i < r.nr_extents && budget < PAGES_PER_GO; i++) {
-		if (copy_from_guest(cpu, &gpa, (u64)r.extent_start.p +
-				    i * sizeof(xen_pfn_t), sizeof(xen_pfn_t)))
+		if (extent_gpa(cpu, &r, i, &gpa))
 			break;
-		gpa <<= PAGE_SHIFT;
 		if (op == XENMEM_populate_physmap)
 			err = populate_extent(d, gpa, r.extent_order);
 		else
@@ -335,32 +391,15 @@ static long domain_memory_query(struct hv_cpu *cpu, unsigned int op, u64 arg)
 }
 
 /*
- * struct xen_memory_map and xen_foreign_memory_map as a 32-bit guest
- * lays them out (Xen's compat ABI, which translates them): the handle
- * is a 32-bit pointer. The PVH test guests check these layouts against
- * Xen's header built for 32 bits.
- */
-struct memory_map32 {
-	u32 nr_entries;
-	u32 buffer;
-};
-
-struct foreign_memory_map32 {
-	u16 domid;
-	u16 pad;
-	struct memory_map32 map;
-};
-
-/*
  * Reads the argument of set_memory_map (FOREIGN) or memory_map at ARG
  * into *FMAP (its domid unset for memory_map), in the caller's ABI.
  */
 static int memory_map_arg(struct hv_cpu *cpu, u64 arg, bool foreign,
 			  struct xen_foreign_memory_map *fmap)
 {
-	struct foreign_memory_map32 f32 = { 0 };
+	struct compat_foreign_memory_map f32 = { 0 };
 
-	if (!cpu->vcpu || cpu->guest_long_mode)
+	if (!caller_is_32bit(cpu))
 		return foreign ? copy_from_guest(cpu, fmap, arg, sizeof(*fmap)) :
 				 copy_from_guest(cpu, &fmap->map, arg,
 						 sizeof(fmap->map));
@@ -446,18 +485,116 @@ static long memory_map(struct hv_cpu *cpu, u64 arg)
 }
 
 /*
- * What a guest may ask of memory_op: its map and its reservation. Its own
- * populate_physmap and decrease_reservation are not offered yet.
+ * Places D's shared_info page at guest page GFN, as Xen's
+ * xenmem_add_to_physmap_one(): RAM there is freed first, and the page
+ * leaves the place it had.
+ */
+static long place_shared_info(struct domain *d, u64 gfn)
+{
+	u64 gpa = gfn << PAGE_SHIFT, hpa;
+	unsigned int level;
+	long ret;
+
+	if (gfn == d->shared_info_gfn)
+		return 0;
+	if (gfn >= (p2m_reach(&d->p2m) >> PAGE_SHIFT) ||
+	    gpa >= (1ull << hv_machine.phys_addr_bits))
+		return -XEN_EINVAL;
+	switch (p2m_lookup(&d->p2m, gpa, &hpa, &level)) {
+	case P2M_MMIO:
+		return -XEN_EPERM;
+	case P2M_RAM:
+		ret = release(d, gpa, gpa + PAGE_SIZE, false);
+		if (ret)
+			return ret;
+		break;
+	default:
+		break;
+	}
+	if (p2m_set(&d->p2m, gpa, page_pool_pa(&hv_pool, d->shared_info),
+		    PAGE_SIZE, P2M_RAM))
+		return -XEN_ENOMEM;
+	if (d->shared_info_gfn != INVALID_GFN)
+		p2m_set(&d->p2m, d->shared_info_gfn << PAGE_SHIFT, 0, PAGE_SIZE,
+			P2M_INVALID);
+	d->shared_info_gfn = gfn;
+	if (gfn > d->max_mapped_gfn)
+		d->max_mapped_gfn = gfn;
+	return 0;
+}
+
+/*
+ * XENMEM_add_to_physmap, as Xen 4.17 checks it. Of the spaces, kxen has
+ * the shared_info page; grant-table frames come with grant tables, and
+ * moving RAM (gmfn, gmfn_range) is not offered.
+ */
+static long add_to_physmap(struct hv_cpu *cpu, u64 start, u64 arg)
+{
+	struct compat_add_to_physmap c;
+	struct xen_add_to_physmap x;
+	struct domain *d;
+	long ret;
+
+	if (start != (u16)start)
+		return -XEN_EDOM;
+	if (!caller_is_32bit(cpu)) {
+		if (copy_from_guest(cpu, &x, arg, sizeof(x)))
+			return -XEN_EFAULT;
+	} else {
+		if (copy_from_guest(cpu, &c, arg, sizeof(c)))
+			return -XEN_EFAULT;
+		x = (struct xen_add_to_physmap){
+			.domid = c.domid, .size = c.size, .space = c.space,
+			.idx = c.idx,
+			/* The 32-bit INVALID_GFN is the native one. */
+			.gpfn = c.gpfn == ~0u ? INVALID_GFN : c.gpfn,
+		};
+	}
+	if (x.space == XENMAPSPACE_gmfn_foreign)
+		return -XEN_ENOSYS;
+	spin_lock(&domain_lock);
+	d = domain_by_any_id(cpu, x.domid);
+	if (!d)
+		ret = -XEN_ESRCH;
+	else if (x.space == XENMAPSPACE_dev_mmio)
+		ret = -XEN_EACCES;	/* only the hardware domain's own */
+	else if (!caller_may_target(cpu, d))
+		ret = -XEN_EPERM;
+	else if (!d->shared_info)
+		ret = -XEN_EOPNOTSUPP;	/* dom0 keeps Linux's own map */
+	else if (x.gpfn == INVALID_GFN)
+		ret = -XEN_EINVAL;
+	else if (x.space == XENMAPSPACE_shared_info)
+		ret = x.idx ? -XEN_EINVAL : place_shared_info(d, x.gpfn);
+	else if (x.space == XENMAPSPACE_grant_table ||
+		 x.space == XENMAPSPACE_gmfn ||
+		 x.space == XENMAPSPACE_gmfn_range)
+		ret = -XEN_EOPNOTSUPP;
+	else
+		ret = -XEN_EINVAL;
+	spin_unlock(&domain_lock);
+	if (ret == -XEN_EOPNOTSUPP)
+		hv_printk("d%u: XENMEM_add_to_physmap of space %u: not offered by kxen\n",
+			  d->id, x.space);
+	return ret;
+}
+
+/*
+ * What a guest may ask of memory_op about itself: its RAM, its map, its
+ * reservation and where its shared_info page goes.
  */
 static bool guest_memory_op(unsigned int op)
 {
 	switch (op) {
+	case XENMEM_populate_physmap:
+	case XENMEM_decrease_reservation:
 	case XENMEM_set_memory_map:
 	case XENMEM_memory_map:
 	case XENMEM_maximum_ram_page:
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
+	case XENMEM_add_to_physmap:
 		return true;
 	default:
 		return false;
@@ -490,6 +627,8 @@ long do_memory_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 		return start ? -XEN_EINVAL : set_memory_map(cpu, arg);
 	case XENMEM_memory_map:
 		return start ? -XEN_EINVAL : memory_map(cpu, arg);
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(cpu, start, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

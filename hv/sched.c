@@ -30,6 +30,7 @@ void domain_shutdown(struct domain *d, u32 reason)
 		return;
 	d->shut_down = true;
 	d->shutdown_code = reason;
+	domain_runstates_sync(d);
 	domain_run_changed();
 	hv_printk("d%u: shut down: %s (%u)\n", d->id,
 		  reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason] ?

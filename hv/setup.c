@@ -17,6 +17,7 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
+#include <hv/time.h>
 #include <hv/uart.h>
 #include <hv/vcpu_ops.h>
 #include <hv/x86_paging.h>
@@ -205,6 +206,7 @@ int hv_prepare(const struct kxen_boot_info *info)
 	hv_direct_map = info->direct_map_va;
 	hv_nrips = info->nrips;
 	hv_tsc_khz = info->tsc_khz;
+	time_init(info->tsc_khz, info->wallclock_ns, info->wallclock_tsc);
 	/* Dom0 has all RAM but the pool, which its p2m hides. */
 	cpu_policy_init();
 	err = domain_init_dom0(hv_machine.ram_pages - nr_chunks * CHUNK_PAGES);

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A domain's TSC, as Xen 4.17's tsc_set_info() and tsc_get_info() keep
- * it (xen/arch/x86/time.c).
+ * Time as domains see it: the hypervisor's system time, the wallclock,
+ * and a domain's TSC as Xen 4.17's tsc_set_info() and tsc_get_info()
+ * keep it (xen/arch/x86/time.c).
+ *
+ * System time is Xen's NOW(): nanoseconds of the host's TSC, scaled as
+ * the pvclock in each vcpu_info scales them (hv/time_scale.c), so what a
+ * guest reads there is the hypervisor's own clock. The wallclock is
+ * Linux's real time when kxen was loaded, carried back to system time 0;
+ * dom0's later clock changes (NTP, settimeofday) do not reach it.
+ *
  *
  * kxen's guests read the host's TSC: VMRUN and VMLAUNCH run them without
  * RDTSC exits, as KVM does. That is Xen's "native" case, so kxen offers
@@ -15,14 +23,37 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/time.h>
+#include <hv/time_scale.h>
 #include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/domctl.h>
 
+#define NSEC_PER_SEC	1000000000ull
+
+struct time_scale tsc_scale;
+/* Real time at system time 0, in ns since the epoch. */
+static u64 wallclock_base_ns;
+
+void time_init(u32 tsc_khz, u64 wallclock_ns, u64 wallclock_tsc)
+{
+	time_scale_set(&tsc_scale, tsc_khz * 1000ull);
+	wallclock_base_ns = wallclock_ns - tsc_to_ns(wallclock_tsc);
+}
+
 u64 tsc_to_ns(u64 ticks)
 {
-	return ticks / hv_tsc_khz * 1000000 +
-	       ticks % hv_tsc_khz * 1000000 / hv_tsc_khz;
+	return time_scale_apply(&tsc_scale, ticks);
+}
+
+u64 system_time(void)
+{
+	return tsc_to_ns(rdtsc());
+}
+
+void domain_wallclock(const struct domain *d, u64 *sec, u32 *nsec)
+{
+	*sec = wallclock_base_ns / NSEC_PER_SEC + d->time_offset_seconds;
+	*nsec = wallclock_base_ns % NSEC_PER_SEC;
 }
 
 long domain_set_tsc_info(struct domain *d,

@@ -14,8 +14,10 @@
  * has freed the FPU (kernel_fpu_begin()), so dom0's registers need not be
  * kept, but the guest's are, and XCR0 is put back to dom0's.
  */
+#include <hv/compat.h>
 #include <hv/cpu_policy.h>
 #include <hv/domain.h>
+#include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
@@ -148,7 +150,7 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 	if (!ret) {
 		v->running = true;
 		v->processor = cpu->id;
-		v->run_start_tsc = rdtsc();
+		vcpu_runstate_sync(v);
 		d->vcpus_on_cpus++;
 		cpu->run_next = v;
 	}
@@ -186,6 +188,8 @@ void vcpu_switch_in(struct hv_cpu *cpu)
 	cpu->vcpu = v;
 	cpu->guest_p2m = &v->domain->p2m;
 	fpu_switch_in(cpu, v);
+	vcpu_time_update(v);
+	vcpu_runstate_publish(cpu, v);
 }
 
 void vcpu_switch_out(struct hv_cpu *cpu)
@@ -193,17 +197,99 @@ void vcpu_switch_out(struct hv_cpu *cpu)
 	struct vcpu *v = cpu->vcpu;
 
 	fpu_switch_out(cpu, v);
+	spin_lock(&domain_lock);
+	v->running = false;
+	vcpu_runstate_sync(v);
+	/* Through the guest's page tables and p2m, before V may be freed. */
+	vcpu_runstate_publish(cpu, v);
+	v->domain->vcpus_on_cpus--;
+	spin_unlock(&domain_lock);
 	memcpy(v->gprs, cpu->regs, sizeof(cpu->regs));
 	memcpy(cpu->regs, cpu->dom0_regs, sizeof(cpu->regs));
 	cpu->regs[REG_RAX] = cpu->run_result;
 	cpu->run_result = 0;
 	cpu->vcpu = NULL;
 	cpu->guest_p2m = &dom0_p2m;
-	spin_lock(&domain_lock);
-	v->run_ns += tsc_to_ns(rdtsc() - v->run_start_tsc);
-	v->running = false;
-	v->domain->vcpus_on_cpus--;
-	spin_unlock(&domain_lock);
+}
+
+void vcpu_runstate_sync(struct vcpu *v)
+{
+	u64 now = system_time();
+	int state;
+
+	if (v->running)
+		state = RUNSTATE_running;
+	else if (v->blocked && !v->down)
+		state = RUNSTATE_blocked;	/* as Xen, even when paused */
+	else if (vcpu_may_not_run(v))
+		state = RUNSTATE_offline;
+	else
+		state = RUNSTATE_runnable;
+	if (state == v->runstate.state)
+		return;
+	if (now > v->runstate.state_entry_time)
+		v->runstate.time[v->runstate.state] +=
+			now - v->runstate.state_entry_time;
+	v->runstate.state = state;
+	v->runstate.state_entry_time = now;
+}
+
+void domain_runstates_sync(struct domain *d)
+{
+	u32 i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_runstate_sync(d->vcpu[i]);
+}
+
+u64 vcpu_run_ns(const struct vcpu *v)
+{
+	u64 ns = v->runstate.time[RUNSTATE_running], now = system_time();
+
+	if (v->runstate.state == RUNSTATE_running &&
+	    now > v->runstate.state_entry_time)
+		ns += now - v->runstate.state_entry_time;
+	return ns;
+}
+
+/*
+ * Xen's update_runstate_area(): with VMASST_TYPE_runstate_update_flag,
+ * XEN_RUNSTATE_UPDATE is set in the entry time's top byte while the rest
+ * is written, so the guest can tell a torn read.
+ */
+void vcpu_runstate_publish(struct hv_cpu *cpu, struct vcpu *v)
+{
+	struct vcpu_runstate_info r = v->runstate;
+	struct compat_vcpu_runstate_info c;
+	bool compat = v->domain->has_32bit_shinfo;
+	bool flag = v->domain->vm_assist &
+		    (1ull << VMASST_TYPE_runstate_update_flag);
+	/* The top byte of state_entry_time. */
+	u64 top = v->runstate_guest + (compat ? 4 : 8) + 7;
+	u8 byte;
+
+	if (!v->runstate_guest)
+		return;
+	if (flag) {
+		r.state_entry_time |= XEN_RUNSTATE_UPDATE;
+		byte = r.state_entry_time >> 56;
+		copy_to_guest(cpu, top, &byte, 1);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+	}
+	if (compat) {
+		c.state = r.state;
+		c.state_entry_time = r.state_entry_time;
+		memcpy(c.time, r.time, sizeof(c.time));
+		copy_to_guest(cpu, v->runstate_guest, &c, sizeof(c));
+	} else {
+		copy_to_guest(cpu, v->runstate_guest, &r, sizeof(r));
+	}
+	if (flag) {
+		byte = (r.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		copy_to_guest(cpu, top, &byte, 1);
+	}
 }
 
 void vcpu_stop(struct hv_cpu *cpu, long result)

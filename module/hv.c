@@ -21,6 +21,7 @@
 #include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <asm/pgtable.h>
 #include <asm/tsc.h>
@@ -182,6 +183,7 @@ static int add_ram_range(struct resource *res, void *arg)
 static int fill_boot_info(struct kxen_boot_info *info)
 {
 	unsigned int i, first;
+	unsigned long flags;
 	int err;
 
 	info->pool_va = (u64)kxen_hv.va;
@@ -206,6 +208,10 @@ static int fill_boot_info(struct kxen_boot_info *info)
 	info->paging_levels = kxen_cpu_caps.paging_levels;
 	info->serial_port = serial_port;
 	info->tsc_khz = tsc_khz;
+	local_irq_save(flags);
+	info->wallclock_tsc = rdtsc();
+	info->wallclock_ns = ktime_get_real_ns();
+	local_irq_restore(flags);
 	info->vendor = kxen_cpu_caps.vendor;
 	info->nrips = KXEN_CPU_HAS(&kxen_cpu_caps, NRIPS);
 	info->page_1g = KXEN_CPU_HAS(&kxen_cpu_caps, PAGE_1G);

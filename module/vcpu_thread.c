@@ -12,10 +12,13 @@
  * hypercalls that can change what may run (domctl, sched_op, multicall),
  * privcmd asks the hypervisor whether anything did (a generation count);
  * if so, every guest vCPU gets its thread, threads of guests that are
- * gone stop, and all are kicked to look at their vCPU again.
+ * gone stop, each thread takes its vCPU's hard affinity as the CPUs it
+ * may run on, and all are kicked to look at their vCPU again. Xen's soft
+ * affinity, a preference, has no counterpart in Linux's scheduler.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -122,6 +125,24 @@ static bool guest_vcpu_exists(u16 domid, u32 vcpu)
 	return next >= 0 && next >> 32 == domid && vcpu < (u32)next;
 }
 
+/* T's thread runs only where its vCPU may (and CPUs are online). */
+static void vcpu_thread_follow_affinity(struct vcpu_thread *t)
+{
+	struct kxen_vcpu_affinity aff = { .domid = t->domid, .vcpu = t->vcpu };
+	cpumask_var_t mask;
+	unsigned int cpu;
+
+	if (kxen_op(KXEN_OP_VCPU_AFFINITY, (u64)&aff, 0) ||
+	    !zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return;
+	for_each_online_cpu(cpu)
+		if (cpu < 64 && aff.cpus & BIT_ULL(cpu))
+			cpumask_set_cpu(cpu, mask);
+	if (!cpumask_empty(mask) && set_cpus_allowed_ptr(t->task, mask))
+		pr_warn_once("d%uv%u: affinity not set\n", t->domid, t->vcpu);
+	free_cpumask_var(mask);
+}
+
 static u64 synced_generation;
 
 void kxen_vcpu_threads_sync(void)
@@ -143,8 +164,10 @@ void kxen_vcpu_threads_sync(void)
 		for (i = 0; i < (u32)guest; i++)
 			if (!vcpu_thread_find(guest >> 32, i))
 				vcpu_thread_make(guest >> 32, i);
-	list_for_each_entry(t, &vcpu_threads, node)
+	list_for_each_entry(t, &vcpu_threads, node) {
+		vcpu_thread_follow_affinity(t);
 		vcpu_thread_kick(t);
+	}
 out:
 	mutex_unlock(&vcpu_threads_lock);
 }

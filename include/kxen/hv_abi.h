@@ -56,6 +56,9 @@ struct kxen_boot_info {
 	u8 paging_levels;	/* 4 or 5 */
 	u16 serial_port;	/* a 16550 for the hypervisor's log, or 0 */
 	u32 tsc_khz;
+	/* Linux's real time (ns since the epoch) and the TSC at that moment. */
+	u64 wallclock_ns;
+	u64 wallclock_tsc;
 	u8 vendor;		/* enum kxen_cpu_vendor */
 	bool nrips;		/* the CPU reports next RIP on exits */
 	bool page_1g;
@@ -151,6 +154,12 @@ enum kxen_op {
 	 * the module then brings its vCPU threads in line.
 	 */
 	KXEN_OP_RUN_GENERATION = 12,
+	/*
+	 * RSI = struct kxen_vcpu_affinity *: the CPUs a guest vCPU may run
+	 * on (its hard affinity, XEN_DOMCTL_setvcpuaffinity's), which its
+	 * thread keeps to. -ESRCH: no such guest vCPU.
+	 */
+	KXEN_OP_VCPU_AFFINITY = 13,
 };
 
 enum kxen_run_result {
@@ -172,6 +181,13 @@ struct kxen_foreign_map {
 	u32 nr;
 	u16 domid;
 	u16 reserved;
+};
+
+struct kxen_vcpu_affinity {
+	u16 domid;
+	u16 reserved;
+	u32 vcpu;
+	u64 cpus;	/* out: bit N for CPU N */
 };
 
 struct kxen_vmcs_field {

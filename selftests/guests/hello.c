@@ -4,6 +4,9 @@
  * told it (its RAM below 4 GiB, its modules and command line), and then
  * does what its command line chooses:
  *
+ * First, with shinfo=GFN, it places its shared_info page at GFN, and
+ * with wallclock also prints the wallclock's seconds from there. Then:
+ *
  *   (nothing)       power off
  *   shutdown=N      shut down with reason N
  *   halt            cli; hlt (Xen powers the guest off)
@@ -17,6 +20,8 @@ void guest_main(const struct hvm_start_info *si)
 {
 	const struct hvm_modlist_entry *mods =
 		(const void *)(uintptr_t)si->modlist_paddr;
+	struct shared_info *shared;
+	const char *gfn = cmdline_option("shinfo");
 	uint32_t i;
 
 	printf("hello from a kxen guest\n");
@@ -26,6 +31,11 @@ void guest_main(const struct hvm_start_info *si)
 	printf("command line: %s\n",
 	       si->cmdline_paddr ? (const char *)(uintptr_t)si->cmdline_paddr :
 				   "");
+	if (gfn && shared_info_place(parse_number(gfn, 0), &shared))
+		printf("shared_info not placed\n");
+	else if (gfn && cmdline_has("wallclock"))
+		printf("wallclock: %llu s\n",
+		       (unsigned long long)wallclock_seconds(shared));
 	if (cmdline_has("halt"))
 		asm volatile("cli; hlt");
 	if (cmdline_has("triple-fault"))

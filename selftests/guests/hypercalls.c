@@ -3,7 +3,11 @@
  * The hypercalls test guest: what a PVH guest may ask of Xen about
  * itself, with good and bad arguments, in KTAP. It powers off when all
  * passed and crashes otherwise, so `kxen boot` fails too.
+ *
+ * With now=SECONDS on its command line (dom0's clock) it also checks
+ * that its wallclock is within a minute of that.
  */
+#include <hv/compat.h>
 #include "lib/guest.h"
 
 /* A domain that cannot exist: below DOMID_FIRST_RESERVED, never made. */
@@ -84,12 +88,42 @@ static void test_params(void)
 		    "an unknown hvm_op is -ENOSYS");
 }
 
-/* The 32-bit layouts hv/memory.c reads (Xen's compat ABI). */
-_Static_assert(sizeof(struct xen_memory_map) == 8 &&
-	       offsetof(struct xen_memory_map, buffer) == 4, "memory_map");
-_Static_assert(sizeof(struct xen_foreign_memory_map) == 12 &&
-	       offsetof(struct xen_foreign_memory_map, map) == 4,
-	       "foreign_memory_map");
+/* The 32-bit layouts of hv/compat.h are those of Xen's i386 headers. */
+#define SAME_SIZE(a, b)	_Static_assert(sizeof(a) == sizeof(b), #a)
+#define SAME_PLACE(a, b, f) \
+	_Static_assert(offsetof(a, f) == offsetof(b, f), #a "." #f)
+SAME_SIZE(struct xen_memory_map, struct compat_memory_map);
+SAME_PLACE(struct xen_memory_map, struct compat_memory_map, buffer);
+SAME_SIZE(struct xen_foreign_memory_map, struct compat_foreign_memory_map);
+SAME_PLACE(struct xen_foreign_memory_map, struct compat_foreign_memory_map,
+	   map);
+SAME_SIZE(struct xen_memory_reservation, struct compat_memory_reservation);
+SAME_PLACE(struct xen_memory_reservation, struct compat_memory_reservation,
+	   nr_extents);
+SAME_PLACE(struct xen_memory_reservation, struct compat_memory_reservation,
+	   extent_order);
+SAME_PLACE(struct xen_memory_reservation, struct compat_memory_reservation,
+	   mem_flags);
+SAME_PLACE(struct xen_memory_reservation, struct compat_memory_reservation,
+	   domid);
+SAME_SIZE(struct xen_add_to_physmap, struct compat_add_to_physmap);
+SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, space);
+SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, idx);
+SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, gpfn);
+SAME_SIZE(struct vcpu_runstate_info, struct compat_vcpu_runstate_info);
+SAME_PLACE(struct vcpu_runstate_info, struct compat_vcpu_runstate_info,
+	   state_entry_time);
+SAME_PLACE(struct vcpu_runstate_info, struct compat_vcpu_runstate_info, time);
+SAME_SIZE(struct vcpu_info, struct compat_vcpu_info);
+SAME_PLACE(struct vcpu_info, struct compat_vcpu_info, evtchn_pending_sel);
+SAME_PLACE(struct vcpu_info, struct compat_vcpu_info, time);
+SAME_PLACE(struct shared_info, struct compat_shared_info, evtchn_pending);
+SAME_PLACE(struct shared_info, struct compat_shared_info, evtchn_mask);
+SAME_PLACE(struct shared_info, struct compat_shared_info, wc_version);
+SAME_PLACE(struct shared_info, struct compat_shared_info, wc_sec);
+SAME_PLACE(struct shared_info, struct compat_shared_info, wc_nsec);
+_Static_assert(offsetof(struct shared_info, arch.wc_sec_hi) ==
+	       offsetof(struct compat_shared_info, wc_sec_hi), "wc_sec_hi");
 
 /* struct e820entry as xenctrl.h packs it: what memory_map returns. */
 struct e820_entry {
@@ -175,6 +209,243 @@ static void test_reservation(void)
 		    "dom0's reservation is -EPERM");
 }
 
+/* Pages of the guest's RAM that the tests give to Xen's pages, or back. */
+static uint8_t spare[3][4096] __attribute__((aligned(4096)));
+static struct shared_info *shared;
+
+static unsigned long gfn_of(const void *p)
+{
+	return (uintptr_t)p >> 12;
+}
+
+static long current_reservation(void)
+{
+	domid_t self = DOMID_SELF;
+
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation,
+			  (unsigned long)&self);
+}
+
+/* populate_physmap or decrease_reservation of one extent at GFN. */
+static long reservation_op(unsigned int op, domid_t domid, unsigned long gfn,
+			   unsigned int order)
+{
+	xen_pfn_t pfn = gfn;
+	struct xen_memory_reservation r = {
+		.nr_extents = 1, .extent_order = order, .domid = domid,
+	};
+
+	set_xen_guest_handle(r.extent_start, &pfn);
+	return hypercall2(__HYPERVISOR_memory_op, op, (unsigned long)&r);
+}
+
+static long add_to_physmap(domid_t domid, unsigned int space,
+			   unsigned long idx, unsigned long gpfn)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = domid, .space = space, .idx = idx, .gpfn = gpfn,
+	};
+
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			  (unsigned long)&xatp);
+}
+
+/* SCHEDOP_yield: the vCPU leaves its CPU and Xen switches it in again. */
+static void sched_yield(void)
+{
+	hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+}
+
+static void test_shared_info(void)
+{
+	uint64_t now = parse_number(cmdline_option("now"), 0), wc;
+	long before = current_reservation(), ret;
+	struct vcpu_time_info *t, old, cur;
+	uint64_t tsc, a, b, expected;
+	uint32_t version;
+
+	ret = shared_info_place(gfn_of(spare[0]), &shared);
+	ktap_result(ret == 0 && current_reservation() == before - 1,
+		    "shared_info goes over a page of RAM, which is freed: %d",
+		    (int)ret);
+	if (ret)
+		return;
+	wc = wallclock_seconds(shared);
+	ktap_result(shared->wc_version && !(shared->wc_version & 1) &&
+		    wc > 1000000000ull && (!now || (wc < now + 60 && now < wc + 60)),
+		    "the wallclock is set: %llu s (dom0: %llu s)",
+		    (unsigned long long)wc, (unsigned long long)now);
+	t = &shared->vcpu_info[0].time;
+	ktap_result(t->tsc_to_system_mul && !(t->version & 1) &&
+		    t->system_time, "vCPU 0's pvclock is in it");
+
+	pvclock_snapshot(&old, t);
+	sched_yield();
+	pvclock_snapshot(&cur, t);
+	tsc = rdtsc();
+	a = pvclock_ns(&old, tsc);
+	b = pvclock_ns(&cur, tsc);
+	ktap_result(cur.version != old.version && b + 2 >= a && a + 2 >= b,
+		    "the pvclock does not step when Xen updates it: %lld ns",
+		    (long long)(b - a));
+	tsc = rdtsc();
+	a = pvclock_ns(&cur, tsc);
+	b = pvclock_ns(&cur, tsc + 10000000);
+	expected = 10000000ull * 1000000 / tsc_khz();
+	ktap_result(b - a + 2 + expected / 1000000 >= expected &&
+		    b - a <= expected + 2 + expected / 1000000,
+		    "it runs at the TSC's rate: %llu ns for %llu",
+		    (unsigned long long)(b - a), (unsigned long long)expected);
+
+	version = shared->wc_version;
+	ret = shared_info_place(gfn_of(spare[1]), &shared);
+	ktap_result(ret == 0 && current_reservation() == before - 2 &&
+		    shared->wc_version == version,
+		    "shared_info moves to another page: %d", (int)ret);
+	ret = reservation_op(XENMEM_populate_physmap, DOMID_SELF,
+			     gfn_of(spare[0]), 0);
+	__atomic_store_n(&spare[0][8], 0x5a, __ATOMIC_RELAXED);
+	ktap_result(ret == 1 && current_reservation() == before - 1 &&
+		    __atomic_load_n(&spare[0][8], __ATOMIC_RELAXED) == 0x5a,
+		    "the page it left takes RAM again");
+	ktap_result(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1,
+				   gfn_of(spare[1])) == -XEN_EINVAL &&
+		    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0,
+				   ~0ul) == -XEN_EINVAL &&
+		    add_to_physmap(DOMID_SELF, 99, 0, gfn_of(spare[1])) ==
+		    -XEN_EINVAL,
+		    "add_to_physmap: a bad index, gfn or space is -EINVAL");
+	ktap_result(add_to_physmap(0, XENMAPSPACE_shared_info, 0,
+				   gfn_of(spare[1])) == -XEN_EPERM &&
+		    add_to_physmap(NO_SUCH_DOMAIN, XENMAPSPACE_shared_info, 0,
+				   gfn_of(spare[1])) == -XEN_ESRCH &&
+		    add_to_physmap(DOMID_SELF, XENMAPSPACE_dev_mmio, 0,
+				   gfn_of(spare[1])) == -XEN_EACCES &&
+		    add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0,
+				   gfn_of(spare[1])) == -XEN_ENOSYS,
+		    "add_to_physmap: -EPERM, -ESRCH, -EACCES, -ENOSYS as Xen's");
+	ktap_result(hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			       bad_address) == -XEN_EFAULT,
+		    "add_to_physmap: a bad argument is -EFAULT");
+}
+
+static long vcpu_op(int cmd, unsigned int vcpu, const void *arg)
+{
+	return hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (unsigned long)arg,
+			 0, 0);
+}
+
+static void test_runstate(void)
+{
+	static struct vcpu_runstate_info area;
+	struct vcpu_register_runstate_memory_area reg = {
+		.addr.p = (uintptr_t)&area,
+	};
+	struct vcpu_runstate_info r;
+	uint64_t entry, running;
+	long ret;
+
+	ktap_result(vcpu_op(VCPUOP_is_up, 0, NULL) == 1 &&
+		    vcpu_op(VCPUOP_is_up, 1, NULL) == -XEN_ENOENT &&
+		    vcpu_op(VCPUOP_is_up, ~0u, NULL) == -XEN_ENOENT,
+		    "is_up: vCPU 0 is, others are -ENOENT");
+	ret = vcpu_op(VCPUOP_get_runstate_info, 0, &r);
+	ktap_result(ret == 0 && r.state == RUNSTATE_running &&
+		    r.time[RUNSTATE_running] > 0 &&
+		    vcpu_op(VCPUOP_get_runstate_info, 0, (void *)bad_address) ==
+		    -XEN_EFAULT,
+		    "get_runstate_info: running, for %llu ns",
+		    (unsigned long long)r.time[RUNSTATE_running]);
+	ret = vcpu_op(VCPUOP_register_runstate_memory_area, 0, &reg);
+	entry = area.state_entry_time;
+	running = area.time[RUNSTATE_running];
+	ktap_result(ret == 0 && area.state == RUNSTATE_running && entry,
+		    "a registered runstate area is written at once");
+	sched_yield();
+	ktap_result(area.state == RUNSTATE_running &&
+		    area.state_entry_time > entry &&
+		    area.time[RUNSTATE_running] > running,
+		    "it follows the vCPU out and in again");
+	ktap_result(hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+			       VMASST_TYPE_runstate_update_flag) == 0 &&
+		    hypercall2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+			       VMASST_TYPE_writable_pagetables) == -XEN_EINVAL &&
+		    hypercall2(__HYPERVISOR_vm_assist, 7,
+			       VMASST_TYPE_runstate_update_flag) == -XEN_ENOSYS,
+		    "vm_assist: HVM's runstate update flag only");
+	entry = area.state_entry_time;
+	sched_yield();
+	ktap_result(area.state_entry_time > entry &&
+		    !(area.state_entry_time & XEN_RUNSTATE_UPDATE),
+		    "with it, a finished update leaves the flag clear");
+}
+
+static void test_vcpu_info(void)
+{
+	struct vcpu_register_vcpu_info reg = { .mfn = gfn_of(spare[2]) };
+	struct vcpu_info *info = (struct vcpu_info *)(spare[2] + 64);
+	uint64_t in_shared, registered;
+
+	reg.offset = 2;
+	ktap_result(vcpu_op(VCPUOP_register_vcpu_info, 0, &reg) == -XEN_ENXIO,
+		    "register_vcpu_info: a misaligned offset is -ENXIO");
+	reg.offset = 4096 - 32;
+	ktap_result(vcpu_op(VCPUOP_register_vcpu_info, 0, &reg) == -XEN_ENXIO,
+		    "register_vcpu_info: past the page's end is -ENXIO");
+	reg.offset = 64;
+	reg.mfn = low_ram_end() >> 12;
+	ktap_result(vcpu_op(VCPUOP_register_vcpu_info, 0, &reg) == -XEN_EINVAL &&
+		    vcpu_op(VCPUOP_register_vcpu_info, 1, &reg) == -XEN_ENOENT,
+		    "register_vcpu_info: no RAM is -EINVAL, no vCPU -ENOENT");
+	reg.mfn = gfn_of(spare[2]);
+	ktap_result(vcpu_op(VCPUOP_register_vcpu_info, 0, &reg) == 0 &&
+		    info->evtchn_upcall_pending == 1 &&
+		    info->evtchn_pending_sel == ~0ul &&
+		    info->time.tsc_to_system_mul ==
+		    shared->vcpu_info[0].time.tsc_to_system_mul,
+		    "register_vcpu_info: moved, with every event pending");
+	ktap_result(vcpu_op(VCPUOP_register_vcpu_info, 0, &reg) == -XEN_EINVAL,
+		    "register_vcpu_info: only once");
+	in_shared = shared->vcpu_info[0].time.system_time;
+	registered = info->time.system_time;
+	sched_yield();
+	ktap_result(info->time.system_time > registered &&
+		    shared->vcpu_info[0].time.system_time == in_shared,
+		    "the pvclock is updated in the new place only");
+	ktap_result(vcpu_op(VCPUOP_get_physid, 0, NULL) == -XEN_EINVAL &&
+		    vcpu_op(99, 0, NULL) == -XEN_ENOSYS,
+		    "vcpu_op: get_physid is -EINVAL, an unknown op -ENOSYS");
+}
+
+/* The guest's own RAM: the last page below its low RAM's end. */
+static void test_own_memory(void)
+{
+	unsigned long last = (low_ram_end() >> 12) - 1;
+	uint32_t *page = (uint32_t *)(last << 12);
+	long before = current_reservation();
+
+	ktap_result(reservation_op(XENMEM_decrease_reservation, DOMID_SELF,
+				   last, 0) == 1 &&
+		    current_reservation() == before - 1,
+		    "the guest gives a page back");
+	ktap_result(reservation_op(XENMEM_populate_physmap, DOMID_SELF,
+				   last, 0) == 1 &&
+		    current_reservation() == before &&
+		    !__atomic_load_n(page, __ATOMIC_RELAXED) &&
+		    (__atomic_store_n(page, 0xfeed, __ATOMIC_RELAXED),
+		     __atomic_load_n(page, __ATOMIC_RELAXED) == 0xfeed),
+		    "and takes it again, zeroed");
+	ktap_result(reservation_op(XENMEM_populate_physmap, DOMID_SELF,
+				   last + 1, 10) == 0 &&
+		    current_reservation() == before,
+		    "an extent over 2 MiB is not done (Xen's domU limit)");
+	ktap_result(reservation_op(XENMEM_populate_physmap, 0, last + 1, 0) ==
+		    0 &&
+		    reservation_op(XENMEM_decrease_reservation, DOMID_SELF,
+				   last + 1, 0) == 0,
+		    "dom0's memory and a hole are not the guest's to change");
+}
+
 static void test_others(void)
 {
 	struct sched_remote_shutdown rs = { .domain_id = 0 };
@@ -200,10 +471,14 @@ void guest_main(const struct hvm_start_info *si)
 {
 	start_info = si;
 	bad_address = low_ram_end();
-	ktap_plan(22);
+	ktap_plan(49);
 	test_params();
 	test_memory_map();
 	test_reservation();
+	test_shared_info();
+	test_runstate();
+	test_vcpu_info();
+	test_own_memory();
 	test_others();
 	if (!ktap_all_ok())
 		shutdown(SHUTDOWN_crash);

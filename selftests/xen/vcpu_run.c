@@ -9,14 +9,20 @@
  * memory it has not got), and a guest spinning at 100%: dom0 stays
  * responsive, pause stops it, a page taken from it while it runs is
  * freed, destroy takes it down while it runs, and its thread goes.
+ * Then its shared_info page from dom0's side: getdomaininfo's frame, a
+ * wallclock moved by settimeoffset, the pvclock through a foreign
+ * mapping; and vCPU affinity as its thread's.
  */
 #define _GNU_SOURCE
+/* xc_map_foreign_range(), as xenctx and other Xen tools use it. */
+#define XC_WANT_COMPAT_MAP_FOREIGN_API
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <xenctrl.h>
 #include <xen/sched.h>
@@ -25,7 +31,9 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define GUEST_MB	16
-#define TESTS		18
+#define TESTS		26
+/* Where the guest is told to put its shared_info page. */
+#define SHINFO_GFN	0x800
 
 static xc_interface *xch;
 static char guest_path[4096];
@@ -149,12 +157,12 @@ static void test_endings(void)
 	}
 }
 
-/* Whether a thread named kxen-dDOMIDv0 exists in dom0. */
-static bool vcpu_thread_exists(uint32_t domid)
+/* The id of dom0's thread kxen-dDOMIDv0, or 0 if there is none. */
+static pid_t vcpu_thread(uint32_t domid)
 {
 	char want[32], path[300], comm[32] = "";
 	struct dirent *e;
-	bool found = false;
+	pid_t found = 0;
 	DIR *dir = opendir("/proc");
 	FILE *f;
 
@@ -164,12 +172,18 @@ static bool vcpu_thread_exists(uint32_t domid)
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		found = fgets(comm, sizeof(comm), f) && !strcmp(comm, want);
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want))
+			found = atoi(e->d_name);
 		fclose(f);
 	}
 	if (dir)
 		closedir(dir);
 	return found;
+}
+
+static bool vcpu_thread_exists(uint32_t domid)
+{
+	return vcpu_thread(domid);
 }
 
 static double now(void)
@@ -234,6 +248,113 @@ static void test_spin(void)
 			 "free memory is back where it was");
 }
 
+/* The CPUs PID may run on, as /proc shows them ("0-1"), or "". */
+static const char *cpus_allowed(pid_t pid)
+{
+	static char line[256];
+	char path[64], *v = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f) &&
+	       strncmp(line, "Cpus_allowed_list:", 18))
+		;
+	if (f && !strncmp(line, "Cpus_allowed_list:", 18)) {
+		v = line + 18 + strspn(line + 18, " \t");
+		v[strcspn(v, "\n")] = '\0';
+	}
+	if (f)
+		fclose(f);
+	return v ? v : "";
+}
+
+/* The number after "(dDOMID) PREFIX" in the hypervisor's log, or -1. */
+static long long log_number(uint32_t domid, const char *prefix)
+{
+	static char buf[65536];
+	unsigned int size = sizeof(buf) - 1;
+	char want[64], *at;
+
+	if (xc_readconsolering(xch, buf, &size, 0, 0, NULL))
+		return -1;
+	buf[size] = '\0';
+	snprintf(want, sizeof(want), "(d%u) %s", domid, prefix);
+	at = strstr(buf, want);
+	return at ? strtoll(at + strlen(want), NULL, 10) : -1;
+}
+
+/* Sets vCPU 0's hard affinity to CPU alone, or to all CPUs if < 0. */
+static bool set_affinity(uint32_t domid, int cpu)
+{
+	xc_cpumap_t map = xc_cpumap_alloc(xch);
+	int i, ret;
+
+	if (!map)
+		return false;
+	for (i = 0; i < xc_get_max_cpus(xch); i++)
+		if (cpu < 0 || i == cpu)
+			map[i / 8] |= 1 << (i % 8);
+	ret = xc_vcpu_setaffinity(xch, domid, 0, map, NULL,
+				  XEN_VCPUAFFINITY_HARD);
+	free(map);
+	return !ret;
+}
+
+static void test_shared_info(void)
+{
+	unsigned long free_before = free_pages(xch);
+	const long long offset = 86400;
+	uint32_t domid = load_guest("shinfo=0x800 wallclock spin");
+	const struct vcpu_time_info *t;
+	xc_domaininfo_t info;
+	xc_vcpuinfo_t vinfo;
+	long long wallclock;
+	struct shared_info *shared;
+	unsigned int i;
+	pid_t thread;
+
+	ktap_test_result(domid && domain_info(domid, &info) &&
+			 info.shared_info_frame == ~0ull &&
+			 !xc_domain_set_time_offset(xch, domid, offset),
+			 "before the guest places shared_info, its frame is ~0");
+	ktap_test_result(!xc_domain_unpause(xch, domid), "the guest runs");
+	for (i = 0; i < 100 && domain_info(domid, &info) &&
+	     info.shared_info_frame != SHINFO_GFN; i++)
+		usleep(100000);
+	ktap_test_result(info.shared_info_frame == SHINFO_GFN,
+			 "getdomaininfo shows where it is: %#llx",
+			 (unsigned long long)info.shared_info_frame);
+	for (i = 0; i < 100 && log_number(domid, "wallclock: ") < 0; i++)
+		usleep(100000);
+	wallclock = log_number(domid, "wallclock: ");
+	ktap_test_result(llabs(wallclock - (time(NULL) + offset)) < 60,
+			 "its wallclock is dom0's moved by settimeoffset: %lld",
+			 wallclock - time(NULL));
+	shared = xc_map_foreign_range(xch, domid, XC_PAGE_SIZE, PROT_READ,
+				      SHINFO_GFN);
+	/* vCPU 0's pvclock is at the same place in the 32-bit layout. */
+	t = shared ? &shared->vcpu_info[0].time : NULL;
+	ktap_test_result(t && !(t->version & 1) && t->system_time &&
+			 t->tsc_to_system_mul,
+			 "dom0 maps it and reads the guest's pvclock");
+	if (shared)
+		munmap(shared, XC_PAGE_SIZE);
+	thread = vcpu_thread(domid);
+	ktap_test_result(set_affinity(domid, 1) &&
+			 !strcmp(cpus_allowed(thread), "1") &&
+			 (usleep(500000), !xc_vcpu_getinfo(xch, domid, 0, &vinfo)) &&
+			 vinfo.cpu == 1,
+			 "pinned to CPU 1, its thread may run there only, and does");
+	ktap_test_result(set_affinity(domid, -1) &&
+			 strcmp(cpus_allowed(thread), "1"),
+			 "unpinned, its thread may run anywhere: %s",
+			 cpus_allowed(thread));
+	ktap_test_result(!xc_domain_destroy(xch, domid) &&
+			 free_pages(xch) == free_before,
+			 "destroyed, its shared_info page is free again");
+}
+
 /* Guest execution exists on SVM only: an AMD CPU. */
 static bool amd_cpu(void)
 {
@@ -269,6 +390,7 @@ int main(void)
 	test_hello();
 	test_endings();
 	test_spin();
+	test_shared_info();
 	xc_interface_close(xch);
 	return ktap_finished();
 }

@@ -610,6 +610,21 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 	}
 }
 
+/*
+ * The mode and paging of whoever VMCB runs, for the hypervisor's reads
+ * and writes of its memory: at each exit, and as a guest is switched in.
+ */
+static void latch_guest_mode(struct hv_cpu *cpu, const struct vmcb *vmcb)
+{
+	cpu->guest_cpl = vmcb->save.cpl;
+	cpu->guest_cr0 = vmcb->save.cr0;
+	cpu->guest_cr3 = vmcb->save.cr3;
+	cpu->guest_cr4 = vmcb->save.cr4;
+	cpu->guest_efer = vmcb->save.efer;
+	cpu->guest_long_mode = (vmcb->save.efer & EFER_LMA) &&
+			       (vmcb->save.cs.attrib & SEG_ATTRIB_L);
+}
+
 /* From dom0 to the vCPU its run call named, at the end of this exit. */
 static void switch_to_guest(struct hv_cpu *cpu)
 {
@@ -620,6 +635,7 @@ static void switch_to_guest(struct hv_cpu *cpu)
 		load_from_regs(v);
 		vmcb->save.rax = v->regs.rax;
 	}
+	latch_guest_mode(cpu, vmcb);
 	vcpu_switch_in(cpu);
 	v->state_stale = false;
 	swap_debug_registers(cpu->dom0_dr, v->dr);
@@ -656,13 +672,7 @@ int svm_handle_exit(struct hv_cpu *cpu)
 		vmcb->control.event_inject = vmcb->control.exit_int_info;
 
 	cpu->regs[REG_RAX] = vmcb->save.rax;
-	cpu->guest_cpl = vmcb->save.cpl;
-	cpu->guest_cr0 = vmcb->save.cr0;
-	cpu->guest_cr3 = vmcb->save.cr3;
-	cpu->guest_cr4 = vmcb->save.cr4;
-	cpu->guest_efer = vmcb->save.efer;
-	cpu->guest_long_mode = (vmcb->save.efer & EFER_LMA) &&
-			       (vmcb->save.cs.attrib & SEG_ATTRIB_L);
+	latch_guest_mode(cpu, vmcb);
 	if (cpu->vcpu) {
 		guest_exit(cpu, vmcb, code);
 		vcpu_exit_done(cpu);

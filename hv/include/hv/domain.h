@@ -17,8 +17,11 @@
 #include <kxen/types.h>
 #include <xen/hvm/params.h>
 #include <xen/hvm/save.h>
+#include <xen/vcpu.h>
 
 #define MAX_DOMAINS	64
+/* No page frame: the p2m has no such gfn, or nothing is placed. */
+#define INVALID_GFN	(~0ull)
 /* Xen's HVM_MAX_VCPUS: what a PVH or HVM guest may ask for. */
 #define DOMAIN_MAX_VCPUS	128
 
@@ -33,9 +36,16 @@ struct vcpu {
 	u32 processor;		/* the CPU it runs or last ran on */
 	bool down;		/* Xen's _VPF_down: not brought up */
 	bool blocked;		/* waiting for an event */
-	bool running;		/* on a CPU now, since run_start_tsc */
-	u64 run_start_tsc;
-	u64 run_ns;		/* running time of earlier runs */
+	bool running;		/* on a CPU now */
+	/*
+	 * Xen's runstate (hv/vcpu.c), in system time, and the guest address
+	 * it is copied to as the vCPU starts and stops running (0: none).
+	 */
+	struct vcpu_runstate_info runstate;
+	u64 runstate_guest;
+	/* VCPUOP_register_vcpu_info's place; INVALID_GFN: in shared_info. */
+	u64 vcpu_info_gfn;
+	u32 vcpu_info_offset;
 	/* Where it may run, and where it would rather (as Xen keeps them). */
 	cpumap_t hard_affinity;
 	cpumap_t soft_affinity;
@@ -91,6 +101,16 @@ struct domain {
 	bool shut_down;			/* shutdown_code says why */
 	bool dying;			/* destroy waits for its vCPUs to stop */
 	u32 vcpus_on_cpus;		/* vCPUs inside a run now */
+	/*
+	 * Xen's shared_info page (hv/shared_info.c), a pool page of its own;
+	 * SHARED_INFO_GFN is where the guest placed it, or INVALID_GFN.
+	 * Dom0 has none.
+	 */
+	void *shared_info;
+	u64 shared_info_gfn;
+	bool has_32bit_shinfo;		/* its layout is the 32-bit one */
+	s64 time_offset_seconds;	/* XEN_DOMCTL_settimeoffset */
+	u64 vm_assist;			/* VMASST_TYPE_* it enabled */
 	/* Xen's HVM parameters (hv/hvm.c). */
 	u64 hvm_params[HVM_NR_PARAMS];
 	/*
@@ -167,6 +187,36 @@ long domain_set_hvm_context(struct hv_cpu *cpu, struct domain *d,
 			    const struct xen_domctl_hvmcontext *ctx);
 /* Nanoseconds V has been running, its current run included. */
 u64 vcpu_run_ns(const struct vcpu *v);
+/*
+ * V's runstate follows what it is doing now: running, blocked, offline
+ * (down, paused or shut down) or runnable. Under domain_lock, after any
+ * change to those.
+ */
+void vcpu_runstate_sync(struct vcpu *v);
+/* The same for each of D's vCPUs. */
+void domain_runstates_sync(struct domain *d);
+/*
+ * Copies V's runstate to the guest area it registered, if any, through
+ * the page tables of the vCPU on CPU (V itself, as Xen does).
+ */
+void vcpu_runstate_publish(struct hv_cpu *cpu, struct vcpu *v);
+
+/* A guest's shared_info page, zeroed, not placed. 0 or -XEN_ENOMEM. */
+int domain_shared_info_init(struct domain *d);
+void domain_shared_info_free(struct domain *d);
+/* Whether HPA is D's shared_info page. */
+bool is_shared_info(const struct domain *d, u64 hpa);
+/* Writes D's wallclock into its shared_info (Xen's wc_* fields). */
+void domain_wallclock_update(struct domain *d);
+/* D's shared_info layout follows its own mode now (32-bit or not). */
+void domain_latch_shinfo_size(struct domain *d, bool guest_32bit);
+/* Writes V's pvclock into its vcpu_info; on the CPU about to run V. */
+void vcpu_time_update(struct vcpu *v);
+/*
+ * VCPUOP_register_vcpu_info for V (SELF: V is the caller) at byte OFFSET
+ * of guest page GFN: 0 or a negative Xen errno.
+ */
+long vcpu_info_register(struct vcpu *v, bool self, u64 gfn, u32 offset);
 /*
  * Shuts D down with Xen's SHUTDOWN_* REASON (the first reason stands);
  * its vCPUs stop at their next exit.

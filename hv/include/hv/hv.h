@@ -87,6 +87,8 @@ long do_multicall(struct hv_cpu *cpu, u64 list, u64 nr_calls);
 long do_sched_op(struct hv_cpu *cpu, u64 cmd, u64 arg);
 long do_console_io(struct hv_cpu *cpu, u64 cmd, u64 count, u64 buf);
 long do_hvm_op(struct hv_cpu *cpu, u64 op, u64 arg);
+long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg);
+long do_vm_assist(struct hv_cpu *cpu, u64 cmd, u64 type);
 /* Xen hypercall OP with arguments A[0..4]; never kxen's own. */
 long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a);
 /*

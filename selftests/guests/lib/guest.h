@@ -23,11 +23,15 @@
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 
 /* Xen's errno values as hypercalls return them (xen/errno.h). */
 #define XEN_EPERM	1
+#define XEN_ENOENT	2
 #define XEN_ESRCH	3
+#define XEN_ENXIO	6
+#define XEN_EACCES	13
 #define XEN_EFAULT	14
 #define XEN_EINVAL	22
 #define XEN_ENOSYS	38
@@ -59,6 +63,31 @@ unsigned long parse_number(const char *s, unsigned long default_value);
 
 /* The end of the RAM at 0 in the PVH memory map: nothing is there. */
 uintptr_t low_ram_end(void);
+
+/*
+ * XENMEM_add_to_physmap of the shared_info page at guest page GFN: its
+ * result, with SHARED the page (in the 32-bit layout these guests get).
+ */
+long shared_info_place(unsigned long gfn, struct shared_info **shared);
+/*
+ * The time now by the wallclock and vCPU 0's pvclock of SHARED, in
+ * seconds since the epoch.
+ */
+uint64_t wallclock_seconds(const struct shared_info *shared);
+/* A consistent copy of the pvclock T, taken between Xen's updates. */
+void pvclock_snapshot(struct vcpu_time_info *copy,
+		      const struct vcpu_time_info *t);
+/* Xen's system time by a pvclock snapshot at guest TSC value TSC, in ns. */
+uint64_t pvclock_ns(const struct vcpu_time_info *t, uint64_t tsc);
+/* The TSC's rate Xen's CPUID leaf 0x40000003 gives, in kHz. */
+uint32_t tsc_khz(void);
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
 
 /* KTAP output: the plan, then one line per test. */
 void ktap_plan(unsigned int tests);

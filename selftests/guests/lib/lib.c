@@ -110,7 +110,8 @@ int strncmp(const char *a, const char *b, size_t n)
 
 /*
  * libgcc's 64-bit division for 32-bit code, which gcc calls for
- * hv_vsnprintf()'s u64 arithmetic: this machine has no 32-bit libgcc.
+ * hv_vsnprintf()'s u64 arithmetic and the guests' own: this machine has
+ * no 32-bit libgcc.
  * Shift and subtract.
  */
 uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
@@ -132,6 +133,12 @@ uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
 	if (rem)
 		*rem = n;
 	return q;
+}
+
+/* And its plain quotient, for the guests' own u64 division. */
+uint64_t __udivdi3(uint64_t n, uint64_t d)
+{
+	return __udivmoddi4(n, d, NULL);
 }
 
 /* One console_io write a call: Xen joins writes into log lines. */
@@ -241,4 +248,77 @@ void ktap_result(bool ok, const char *fmt, ...)
 bool ktap_all_ok(void)
 {
 	return !ktap_failed;
+}
+
+long shared_info_place(unsigned long gfn, struct shared_info **shared)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.gpfn = gfn,
+	};
+
+	*shared = (struct shared_info *)(gfn << 12);
+	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			  (unsigned long)&xatp);
+}
+
+/* A field of memory Xen updates, read once. */
+#define READ_SHARED(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+uint64_t wallclock_seconds(const struct shared_info *shared)
+{
+	uint32_t version, sec, nsec, hi;
+	struct vcpu_time_info t;
+
+	do {
+		version = __atomic_load_n(&shared->wc_version, __ATOMIC_ACQUIRE);
+		sec = READ_SHARED(shared->wc_sec);
+		nsec = READ_SHARED(shared->wc_nsec);
+		hi = READ_SHARED(shared->arch.wc_sec_hi);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((version & 1) || version != READ_SHARED(shared->wc_version));
+	/* The wallclock is the time at system time 0. */
+	pvclock_snapshot(&t, &shared->vcpu_info[0].time);
+	return ((uint64_t)hi << 32 | sec) +
+	       (nsec + pvclock_ns(&t, rdtsc())) / 1000000000;
+}
+
+void pvclock_snapshot(struct vcpu_time_info *copy,
+		      const struct vcpu_time_info *t)
+{
+	do {
+		copy->version = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
+		/* 32-bit code has no atomic 64-bit load: the version guards. */
+		copy->tsc_timestamp = t->tsc_timestamp;
+		copy->system_time = t->system_time;
+		copy->tsc_to_system_mul = READ_SHARED(t->tsc_to_system_mul);
+		copy->tsc_shift = READ_SHARED(t->tsc_shift);
+		copy->flags = READ_SHARED(t->flags);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((copy->version & 1) || copy->version != READ_SHARED(t->version));
+}
+
+uint64_t pvclock_ns(const struct vcpu_time_info *t, uint64_t tsc)
+{
+	uint64_t delta = tsc - t->tsc_timestamp;
+
+	if (t->tsc_shift < 0)
+		delta >>= -t->tsc_shift;
+	else
+		delta <<= t->tsc_shift;
+	/* The top 64 of the 96-bit product, in 32-bit halves. */
+	return t->system_time +
+	       (((delta & 0xffffffff) * t->tsc_to_system_mul) >> 32) +
+	       (delta >> 32) * t->tsc_to_system_mul;
+}
+
+uint32_t tsc_khz(void)
+{
+	uint32_t r[4];
+
+	asm volatile("cpuid"
+		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+		     : "a"(0x40000003), "c"(0));
+	return r[2];
 }

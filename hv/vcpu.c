@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vcpu_op and vm_assist hypercalls, with Xen 4.17's semantics, for
+ * guests (dom0's vCPUs are its Linux's CPUs, which need neither). A
+ * guest names one of its own vCPUs; the argument is read in the layout
+ * of the caller's mode, as Xen's compat_vcpu_op() reads it.
+ *
+ * Offered so far: where the vCPU's vcpu_info and runstate live, and what
+ * they say. Bringing vCPUs up and down and the timers come with SMP and
+ * event delivery; until then they are -ENOSYS, as any unknown op.
+ */
+#include <hv/compat.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hv.h>
+#include <hv/string.h>
+#include <hv/time.h>
+#include <hv/xen.h>
+
+/* What Xen 4.17 lets an HVM guest assist with (HVM_VM_ASSIST_MASK). */
+#define HVM_VM_ASSIST_MASK	(1ull << VMASST_TYPE_runstate_update_flag)
+
+/* Xen's vcpu_runstate_get(): the time in the current state counted too. */
+static void runstate_now(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	u64 now = system_time();
+
+	*r = v->runstate;
+	if (now > r->state_entry_time)
+		r->time[r->state] += now - r->state_entry_time;
+}
+
+static long get_runstate_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
+{
+	struct compat_vcpu_runstate_info c;
+	struct vcpu_runstate_info r;
+
+	spin_lock(&domain_lock);
+	runstate_now(v, &r);
+	spin_unlock(&domain_lock);
+	if (cpu->guest_long_mode)
+		return copy_to_guest(cpu, arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+	c.state = r.state;
+	c.state_entry_time = r.state_entry_time;
+	memcpy(c.time, r.time, sizeof(c.time));
+	return copy_to_guest(cpu, arg, &c, sizeof(c)) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * As in Xen, any address is taken (0 stops the copies) and a copy that
+ * fails is not reported: the area is written as the vCPU starts and
+ * stops running, and once now.
+ */
+static long register_runstate(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
+{
+	u64 addr = 0;
+
+	if (copy_from_guest(cpu, &addr, arg, cpu->guest_long_mode ? 8 : 4))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	v->runstate_guest = addr;
+	vcpu_runstate_publish(cpu, v);
+	spin_unlock(&domain_lock);
+	return 0;
+}
+
+static long register_vcpu_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
+{
+	struct vcpu_register_vcpu_info info;
+	long ret;
+
+	/* mfn, offset, rsvd: the same 16 bytes in both layouts. */
+	if (copy_from_guest(cpu, &info, arg, sizeof(info)))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	ret = vcpu_info_register(v, v == cpu->vcpu, info.mfn, info.offset);
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg)
+{
+	struct domain *d;
+	struct vcpu *v;
+
+	if (!cpu->vcpu)
+		return -XEN_ENOSYS;
+	d = cpu->vcpu->domain;
+	/* Xen's vcpuid is an unsigned int. */
+	v = (u32)vcpuid < d->max_vcpus ? d->vcpu[(u32)vcpuid] : NULL;
+	if (!v)
+		return -XEN_ENOENT;
+	switch ((int)cmd) {
+	case VCPUOP_is_up:
+		return !__atomic_load_n(&v->down, __ATOMIC_RELAXED);
+	case VCPUOP_get_runstate_info:
+		return get_runstate_info(cpu, v, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(cpu, v, arg);
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(cpu, v, arg);
+	case VCPUOP_get_physid:
+		return -XEN_EINVAL;	/* only a pinned hardware domain's */
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+/* Xen's do_vm_assist(): the caller's own domain. */
+long do_vm_assist(struct hv_cpu *cpu, u64 cmd, u64 type)
+{
+	struct domain *d;
+
+	if (!cpu->vcpu)
+		return -XEN_ENOSYS;
+	d = cpu->vcpu->domain;
+	if ((u32)type >= 64 || !(HVM_VM_ASSIST_MASK & (1ull << (u32)type)))
+		return -XEN_EINVAL;
+	switch ((u32)cmd) {
+	case VMASST_CMD_enable:
+		__atomic_or_fetch(&d->vm_assist, 1ull << (u32)type,
+				  __ATOMIC_RELAXED);
+		return 0;
+	case VMASST_CMD_disable:
+		__atomic_and_fetch(&d->vm_assist, ~(1ull << (u32)type),
+				   __ATOMIC_RELAXED);
+		return 0;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
