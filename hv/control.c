@@ -162,16 +162,15 @@ static long next_guest(u64 domid)
 static long vcpu_affinity(struct hv_cpu *cpu, u64 arg)
 {
 	struct kxen_vcpu_affinity req;
-	struct domain *d;
+	struct vcpu *v;
 	long ret = -XEN_ESRCH;
 
 	if (copy_from_guest(cpu, &req, arg, sizeof(req)))
 		return -XEN_EFAULT;
 	spin_lock(&domain_lock);
-	d = req.domid && req.domid < DOMID_FIRST_RESERVED ?
-	    domain_find(req.domid) : NULL;
-	if (d && req.vcpu < d->max_vcpus && d->vcpu[req.vcpu]) {
-		req.cpus = d->vcpu[req.vcpu]->hard_affinity;
+	v = guest_vcpu_find(req.domid, req.vcpu);
+	if (v) {
+		req.cpus = v->hard_affinity;
 		ret = 0;
 	}
 	spin_unlock(&domain_lock);

@@ -303,6 +303,21 @@ struct domain *domain_find(u16 id)
 	return NULL;
 }
 
+struct vcpu *domain_vcpu(const struct domain *d, u32 id)
+{
+	return id < d->max_vcpus ? d->vcpu[id] : NULL;
+}
+
+struct vcpu *guest_vcpu_find(u64 domid, u64 id)
+{
+	struct domain *d;
+
+	if (!domid || domid >= DOMID_FIRST_RESERVED || id >= DOMAIN_MAX_VCPUS)
+		return NULL;
+	d = domain_find(domid);
+	return d ? domain_vcpu(d, id) : NULL;
+}
+
 struct domain *caller_domain(const struct hv_cpu *cpu)
 {
 	return cpu->vcpu ? cpu->vcpu->domain : domain_find(0);

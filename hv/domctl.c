@@ -78,7 +78,7 @@ static long find_vcpu(struct domain *d, u32 id, struct vcpu **v)
 {
 	if (id >= d->max_vcpus)
 		return -XEN_EINVAL;
-	*v = d->vcpu[id];
+	*v = domain_vcpu(d, id);
 	return *v ? 0 : -XEN_ESRCH;
 }
 
@@ -200,8 +200,7 @@ static long unpausedomain(struct domain *d)
 static long settimeoffset(struct domain *d, s64 seconds)
 {
 	d->time_offset_seconds = seconds;
-	if (d->shared_info)
-		domain_wallclock_update(d);
+	domain_wallclock_update(d);
 	return 0;
 }
 

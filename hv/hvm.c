@@ -227,8 +227,7 @@ static long param_op(struct hv_cpu *cpu, unsigned int op, u64 arg)
 		if (!ret)
 			d->hvm_params[index] = a.value;
 		/* Xen's hvm_latch_shinfo_size(): the guest's own callback. */
-		if (!ret && self && d->shared_info &&
-		    index == HVM_PARAM_CALLBACK_IRQ)
+		if (!ret && self && index == HVM_PARAM_CALLBACK_IRQ)
 			domain_latch_shinfo_size(d, !cpu->guest_long_mode);
 	} else if (!ret) {
 		a.value = param_value(d, index);

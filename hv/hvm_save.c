@@ -261,7 +261,7 @@ static long take_vcpu_record(struct reader *r, struct domain *d, void *body,
 {
 	u16 id = r->desc.instance;
 
-	*v = id < d->max_vcpus ? d->vcpu[id] : NULL;
+	*v = domain_vcpu(d, id);
 	if (!*v) {
 		hv_printk("d%u: hvm restore: no vCPU %u\n", d->id, id);
 		return -XEN_EINVAL;

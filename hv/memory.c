@@ -484,6 +484,12 @@ static long memory_map(struct hv_cpu *cpu, u64 arg)
 	return ret;
 }
 
+bool guest_gfn_valid(const struct domain *d, u64 gfn)
+{
+	return gfn < (p2m_reach(&d->p2m) >> PAGE_SHIFT) &&
+	       gfn < (1ull << (hv_machine.phys_addr_bits - PAGE_SHIFT));
+}
+
 /*
  * Places D's shared_info page at guest page GFN, as Xen's
  * xenmem_add_to_physmap_one(): RAM there is freed first, and the page
@@ -497,8 +503,7 @@ static long place_shared_info(struct domain *d, u64 gfn)
 
 	if (gfn == d->shared_info_gfn)
 		return 0;
-	if (gfn >= (p2m_reach(&d->p2m) >> PAGE_SHIFT) ||
-	    gpa >= (1ull << hv_machine.phys_addr_bits))
+	if (!guest_gfn_valid(d, gfn))
 		return -XEN_EINVAL;
 	switch (p2m_lookup(&d->p2m, gpa, &hpa, &level)) {
 	case P2M_MMIO:

@@ -50,7 +50,6 @@ int domain_shared_info_init(struct domain *d)
 	if (!d->shared_info)
 		return -XEN_ENOMEM;
 	memset(d->shared_info, 0, PAGE_SIZE);
-	d->shared_info_gfn = INVALID_GFN;
 	domain_wallclock_update(d);
 	return 0;
 }
@@ -75,6 +74,8 @@ void domain_wallclock_update(struct domain *d)
 	u64 sec;
 	u32 nsec;
 
+	if (!d->shared_info)
+		return;			/* dom0 */
 	domain_wallclock(d, &sec, &nsec);
 	if (d->has_32bit_shinfo) {
 		version_begin(&compat->wc_version);
@@ -165,7 +166,7 @@ long vcpu_info_register(struct vcpu *v, bool self, u64 gfn, u32 offset)
 		return -XEN_EINVAL;
 	if (!self && !v->down)
 		return -XEN_EINVAL;
-	if (gfn >= (p2m_reach(&d->p2m) >> PAGE_SHIFT) ||
+	if (!guest_gfn_valid(d, gfn) ||
 	    p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &hpa, &level) != P2M_RAM)
 		return -XEN_EINVAL;
 	native = (void *)((u8 *)hv_phys_to_virt(hpa) + offset);

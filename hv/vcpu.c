@@ -9,41 +9,22 @@
  * they say. Bringing vCPUs up and down and the timers come with SMP and
  * event delivery; until then they are -ENOSYS, as any unknown op.
  */
-#include <hv/compat.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
-#include <hv/string.h>
-#include <hv/time.h>
 #include <hv/xen.h>
 
 /* What Xen 4.17 lets an HVM guest assist with (HVM_VM_ASSIST_MASK). */
 #define HVM_VM_ASSIST_MASK	(1ull << VMASST_TYPE_runstate_update_flag)
 
-/* Xen's vcpu_runstate_get(): the time in the current state counted too. */
-static void runstate_now(const struct vcpu *v, struct vcpu_runstate_info *r)
-{
-	u64 now = system_time();
-
-	*r = v->runstate;
-	if (now > r->state_entry_time)
-		r->time[r->state] += now - r->state_entry_time;
-}
-
 static long get_runstate_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
 {
-	struct compat_vcpu_runstate_info c;
 	struct vcpu_runstate_info r;
 
 	spin_lock(&domain_lock);
-	runstate_now(v, &r);
+	vcpu_runstate_get(v, &r);
 	spin_unlock(&domain_lock);
-	if (cpu->guest_long_mode)
-		return copy_to_guest(cpu, arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
-	c.state = r.state;
-	c.state_entry_time = r.state_entry_time;
-	memcpy(c.time, r.time, sizeof(c.time));
-	return copy_to_guest(cpu, arg, &c, sizeof(c)) ? -XEN_EFAULT : 0;
+	return runstate_to_guest(cpu, arg, &r, !cpu->guest_long_mode);
 }
 
 /*
@@ -80,14 +61,12 @@ static long register_vcpu_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
 
 long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg)
 {
-	struct domain *d;
 	struct vcpu *v;
 
 	if (!cpu->vcpu)
 		return -XEN_ENOSYS;
-	d = cpu->vcpu->domain;
 	/* Xen's vcpuid is an unsigned int. */
-	v = (u32)vcpuid < d->max_vcpus ? d->vcpu[(u32)vcpuid] : NULL;
+	v = domain_vcpu(cpu->vcpu->domain, (u32)vcpuid);
 	if (!v)
 		return -XEN_ENOENT;
 	switch ((int)cmd) {

@@ -129,8 +129,7 @@ static long vcpu_may_not_run(const struct vcpu *v)
 
 long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 {
-	struct domain *d;
-	struct vcpu *v = NULL;
+	struct vcpu *v;
 	long ret;
 
 	if (!vcpu_ops->vcpu_create)
@@ -138,9 +137,7 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 	if (cpu->vcpu || cpu->run_next)
 		return -XEN_EBUSY;
 	spin_lock(&domain_lock);
-	d = domid < DOMID_FIRST_RESERVED ? domain_find(domid) : NULL;
-	if (d && d->id && id < d->max_vcpus)
-		v = d->vcpu[id];
+	v = guest_vcpu_find(domid, id);
 	if (!v)
 		ret = -XEN_ESRCH;
 	else if (v->running)
@@ -151,7 +148,7 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 		v->running = true;
 		v->processor = cpu->id;
 		vcpu_runstate_sync(v);
-		d->vcpus_on_cpus++;
+		v->domain->vcpus_on_cpus++;
 		cpu->run_next = v;
 	}
 	spin_unlock(&domain_lock);
@@ -243,14 +240,34 @@ void domain_runstates_sync(struct domain *d)
 			vcpu_runstate_sync(d->vcpu[i]);
 }
 
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	u64 now = system_time();
+
+	*r = v->runstate;
+	if (now > r->state_entry_time)
+		r->time[r->state] += now - r->state_entry_time;
+}
+
 u64 vcpu_run_ns(const struct vcpu *v)
 {
-	u64 ns = v->runstate.time[RUNSTATE_running], now = system_time();
+	struct vcpu_runstate_info r;
 
-	if (v->runstate.state == RUNSTATE_running &&
-	    now > v->runstate.state_entry_time)
-		ns += now - v->runstate.state_entry_time;
-	return ns;
+	vcpu_runstate_get(v, &r);
+	return r.time[RUNSTATE_running];
+}
+
+long runstate_to_guest(struct hv_cpu *cpu, u64 addr,
+		       const struct vcpu_runstate_info *r, bool compat)
+{
+	struct compat_vcpu_runstate_info c;
+
+	if (!compat)
+		return copy_to_guest(cpu, addr, r, sizeof(*r)) ? -XEN_EFAULT : 0;
+	c.state = r->state;
+	c.state_entry_time = r->state_entry_time;
+	memcpy(c.time, r->time, sizeof(c.time));
+	return copy_to_guest(cpu, addr, &c, sizeof(c)) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -261,7 +278,6 @@ u64 vcpu_run_ns(const struct vcpu *v)
 void vcpu_runstate_publish(struct hv_cpu *cpu, struct vcpu *v)
 {
 	struct vcpu_runstate_info r = v->runstate;
-	struct compat_vcpu_runstate_info c;
 	bool compat = v->domain->has_32bit_shinfo;
 	bool flag = v->domain->vm_assist &
 		    (1ull << VMASST_TYPE_runstate_update_flag);
@@ -277,14 +293,7 @@ void vcpu_runstate_publish(struct hv_cpu *cpu, struct vcpu *v)
 		copy_to_guest(cpu, top, &byte, 1);
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 	}
-	if (compat) {
-		c.state = r.state;
-		c.state_entry_time = r.state_entry_time;
-		memcpy(c.time, r.time, sizeof(c.time));
-		copy_to_guest(cpu, v->runstate_guest, &c, sizeof(c));
-	} else {
-		copy_to_guest(cpu, v->runstate_guest, &r, sizeof(r));
-	}
+	runstate_to_guest(cpu, v->runstate_guest, &r, compat);
 	if (flag) {
 		byte = (r.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56;
 		__atomic_thread_fence(__ATOMIC_RELEASE);

@@ -239,17 +239,6 @@ static long reservation_op(unsigned int op, domid_t domid, unsigned long gfn,
 	return hypercall2(__HYPERVISOR_memory_op, op, (unsigned long)&r);
 }
 
-static long add_to_physmap(domid_t domid, unsigned int space,
-			   unsigned long idx, unsigned long gpfn)
-{
-	struct xen_add_to_physmap xatp = {
-		.domid = domid, .space = space, .idx = idx, .gpfn = gpfn,
-	};
-
-	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-			  (unsigned long)&xatp);
-}
-
 /* SCHEDOP_yield: the vCPU leaves its CPU and Xen switches it in again. */
 static void sched_yield(void)
 {

@@ -80,16 +80,21 @@ static int wait_shutdown(uint32_t domid)
 	return -1;
 }
 
-/* Whether the hypervisor's log has a line containing WHAT. */
-static bool log_has(const char *what)
+/* Where WHAT first is in the hypervisor's log (until the next read), or NULL. */
+static const char *log_find(const char *what)
 {
 	static char buf[65536];
 	unsigned int size = sizeof(buf) - 1;
 
 	if (xc_readconsolering(xch, buf, &size, 0, 0, NULL))
-		return false;
+		return NULL;
 	buf[size] = '\0';
 	return strstr(buf, what);
+}
+
+static bool log_has(const char *what)
+{
+	return log_find(what);
 }
 
 /*
@@ -272,15 +277,11 @@ static const char *cpus_allowed(pid_t pid)
 /* The number after "(dDOMID) PREFIX" in the hypervisor's log, or -1. */
 static long long log_number(uint32_t domid, const char *prefix)
 {
-	static char buf[65536];
-	unsigned int size = sizeof(buf) - 1;
-	char want[64], *at;
+	const char *at;
+	char want[64];
 
-	if (xc_readconsolering(xch, buf, &size, 0, 0, NULL))
-		return -1;
-	buf[size] = '\0';
 	snprintf(want, sizeof(want), "(d%u) %s", domid, prefix);
-	at = strstr(buf, want);
+	at = log_find(want);
 	return at ? strtoll(at + strlen(want), NULL, 10) : -1;
 }
 

@@ -38,7 +38,7 @@ struct vcpu {
 	bool blocked;		/* waiting for an event */
 	bool running;		/* on a CPU now */
 	/*
-	 * Xen's runstate (hv/vcpu.c), in system time, and the guest address
+	 * Xen's runstate (hv/vcpu_run.c), in system time, and the guest address
 	 * it is copied to as the vCPU starts and stops running (0: none).
 	 */
 	struct vcpu_runstate_info runstate;
@@ -152,6 +152,11 @@ int domain_init_dom0(u64 tot_pages);
 long domain_create(u16 id, void *config, struct domain **out);
 /* Frees the domain, its memory and its vCPUs. Never dom0. */
 void domain_destroy(struct domain *d);
+/*
+ * Whether a guest page frame GFN of D is one its p2m can map: within
+ * the tables' reach and the host's address width (hv/memory.c).
+ */
+bool guest_gfn_valid(const struct domain *d, u64 gfn);
 /* Cancels a guest's claim, unmaps and frees its RAM (hv/memory.c). */
 void domain_memory_release(struct domain *d);
 /* Pages all domains have claimed, not populated yet; under domain_lock. */
@@ -160,6 +165,10 @@ u64 memory_outstanding_claims(void);
 long domain_make_vcpus(struct domain *d, u32 max);
 /* Domain ID, or NULL. */
 struct domain *domain_find(u16 id);
+/* Xen's domain_vcpu(): D's vCPU ID, or NULL if it has no such vCPU. */
+struct vcpu *domain_vcpu(const struct domain *d, u32 id);
+/* vCPU ID of guest DOMID (never dom0), or NULL. */
+struct vcpu *guest_vcpu_find(u64 domid, u64 id);
 /* The domain making the hypercall on CPU: the guest running, or dom0. */
 struct domain *caller_domain(const struct hv_cpu *cpu);
 /* Xen's rcu_lock_domain_by_any_id(): DOMID_SELF is the caller. */
@@ -195,6 +204,14 @@ u64 vcpu_run_ns(const struct vcpu *v);
 void vcpu_runstate_sync(struct vcpu *v);
 /* The same for each of D's vCPUs. */
 void domain_runstates_sync(struct domain *d);
+/* Xen's vcpu_runstate_get(): V's runstate, the current state's time counted. */
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r);
+/*
+ * Copies runstate R to guest address ADDR through the page tables of the
+ * vCPU on CPU, in the 32-bit layout if COMPAT: 0 or -XEN_EFAULT.
+ */
+long runstate_to_guest(struct hv_cpu *cpu, u64 addr,
+		       const struct vcpu_runstate_info *r, bool compat);
 /*
  * Copies V's runstate to the guest area it registered, if any, through
  * the page tables of the vCPU on CPU (V itself, as Xen does).
@@ -206,7 +223,7 @@ int domain_shared_info_init(struct domain *d);
 void domain_shared_info_free(struct domain *d);
 /* Whether HPA is D's shared_info page. */
 bool is_shared_info(const struct domain *d, u64 hpa);
-/* Writes D's wallclock into its shared_info (Xen's wc_* fields). */
+/* Writes D's wallclock into its shared_info, if any (Xen's wc_* fields). */
 void domain_wallclock_update(struct domain *d);
 /* D's shared_info layout follows its own mode now (32-bit or not). */
 void domain_latch_shinfo_size(struct domain *d, bool guest_32bit);

@@ -64,6 +64,9 @@ unsigned long parse_number(const char *s, unsigned long default_value);
 /* The end of the RAM at 0 in the PVH memory map: nothing is there. */
 uintptr_t low_ram_end(void);
 
+/* XENMEM_add_to_physmap: its result. */
+long add_to_physmap(domid_t domid, unsigned int space, unsigned long idx,
+		    unsigned long gpfn);
 /*
  * XENMEM_add_to_physmap of the shared_info page at guest page GFN: its
  * result, with SHARED the page (in the 32-bit layout these guests get).

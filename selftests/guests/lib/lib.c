@@ -250,17 +250,21 @@ bool ktap_all_ok(void)
 	return !ktap_failed;
 }
 
-long shared_info_place(unsigned long gfn, struct shared_info **shared)
+long add_to_physmap(domid_t domid, unsigned int space, unsigned long idx,
+		    unsigned long gpfn)
 {
 	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_shared_info,
-		.gpfn = gfn,
+		.domid = domid, .space = space, .idx = idx, .gpfn = gpfn,
 	};
 
-	*shared = (struct shared_info *)(gfn << 12);
 	return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 			  (unsigned long)&xatp);
+}
+
+long shared_info_place(unsigned long gfn, struct shared_info **shared)
+{
+	*shared = (struct shared_info *)(gfn << 12);
+	return add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, gfn);
 }
 
 /* A field of memory Xen updates, read once. */
