@@ -41,7 +41,8 @@ SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy \
 	build/selftests/xen/foreign build/selftests/xen/vcpu_run \
 	build/selftests/xen/hvm_param \
-	build/selftests/guests/hello.elf build/selftests/guests/hypercalls.elf
+	build/selftests/guests/hello.elf build/selftests/guests/hypercalls.elf \
+	build/selftests/guests/events.elf
 
 selftests: $(SELFTEST_PROGS)
 
@@ -65,7 +66,8 @@ GUEST_LIB := selftests/guests/lib/entry.S selftests/guests/lib/lib.c \
 	hv/vsnprintf.c
 
 build/selftests/guests/%.elf: selftests/guests/%.c $(GUEST_LIB) \
-		selftests/guests/lib/guest.h selftests/guests/lib/guest.lds \
+		selftests/guests/lib/guest.h selftests/guests/lib/segments.h \
+		selftests/guests/lib/guest.lds \
 		| $(HV_XEN_INCLUDE)/xen
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -nostdlib -static -Wl,-m,elf_i386 \

@@ -5,6 +5,7 @@
  */
 #include <hv/cpu_policy.h>
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
@@ -60,6 +61,9 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 		.vcpu_info_gfn = INVALID_GFN,
 		.runstate.state = RUNSTATE_offline,
 		.runstate.state_entry_time = system_time(),
+		.singleshot_deadline = NO_DEADLINE,
+		.poll_deadline = NO_DEADLINE,
+		.timer_armed = NO_DEADLINE,
 	};
 	vcpu_reset_cache_attrs(v);
 	if (d->id && vcpu_ops->vcpu_create) {
@@ -81,6 +85,7 @@ static void slot_free(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
+	domain_evtchn_destroy(d);
 	page_free(&hv_pool, d->vcpu);
 	d->vcpu = NULL;
 	domain_shared_info_free(d);

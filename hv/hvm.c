@@ -7,6 +7,7 @@
  * they come: the triple-fault action is used now.
  */
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/x86.h>
@@ -224,6 +225,8 @@ static long param_op(struct hv_cpu *cpu, unsigned int op, u64 arg)
 		ret = allow_set(d, self, index, a.value);
 	if (!ret && op == HVMOP_set_param) {
 		ret = check_set(d, self, &index, &a.value);
+		if (!ret && index == HVM_PARAM_CALLBACK_IRQ)
+			domain_set_callback_via(d, a.value);
 		if (!ret)
 			d->hvm_params[index] = a.value;
 		/* Xen's hvm_latch_shinfo_size(): the guest's own callback. */

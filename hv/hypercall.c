@@ -5,6 +5,7 @@
  * VMCALL (Intel), directly or through the hypercall page.
  */
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/string.h>
@@ -55,6 +56,8 @@ long hypercall_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 		return do_vcpu_op(cpu, a[0], a[1], a[2]);
 	case __HYPERVISOR_vm_assist:
 		return do_vm_assist(cpu, a[0], a[1]);
+	case __HYPERVISOR_event_channel_op:
+		return do_event_channel_op(cpu, a[0], a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}
@@ -71,6 +74,7 @@ static long guest_dispatch(struct hv_cpu *cpu, u64 op, const u64 *a)
 	case __HYPERVISOR_hvm_op:
 	case __HYPERVISOR_vcpu_op:
 	case __HYPERVISOR_vm_assist:
+	case __HYPERVISOR_event_channel_op:
 		return hypercall_dispatch(cpu, op, a);
 	default:
 		return -XEN_ENOSYS;

@@ -2,16 +2,23 @@
 /*
  * The sched_op hypercall, with Xen 4.17's semantics. kxen has no
  * scheduler of its own (dom0's Linux schedules the vCPU threads), so a
- * guest's yield ends its run and lets Linux choose, and block ends it
- * until the vCPU is woken.
+ * guest's yield ends its run and lets Linux choose, and block and poll
+ * end it until the vCPU is woken: by its upcall, a polled port or a
+ * timer.
  */
+#include <hv/compat.h>
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/vcpu_run.h>
+#include <hv/x86.h>
 #include <hv/xen.h>
 #include <xen/sched.h>
+
+/* Xen's "fairly arbitrary limit" on the ports one poll names. */
+#define POLL_MAX_PORTS	128
 
 static const char *const shutdown_names[] = {
 	[SHUTDOWN_poweroff] = "poweroff",
@@ -61,6 +68,57 @@ static long remote_shutdown(struct hv_cpu *cpu, u64 arg)
 	return ret;
 }
 
+/*
+ * Xen's do_poll(): V blocks until one of the ports is pending (masked or
+ * not), its upcall is due, or the timeout (system time; 0: none) passes.
+ * A port pending already, or an event due, returns at once.
+ */
+static long poll(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
+{
+	struct compat_sched_poll compat;
+	struct sched_poll native;
+	u32 ports[POLL_MAX_PORTS], nr, i;
+	u64 list, timeout;
+	long ret = 0;
+
+	if (cpu->guest_long_mode) {
+		if (copy_from_guest(cpu, &native, arg, sizeof(native)))
+			return -XEN_EFAULT;
+		list = (u64)native.ports.p;
+		nr = native.nr_ports;
+		timeout = native.timeout;
+	} else {
+		if (copy_from_guest(cpu, &compat, arg, sizeof(compat)))
+			return -XEN_EFAULT;
+		list = compat.ports;
+		nr = compat.nr_ports;
+		timeout = compat.timeout;
+	}
+	if (nr > POLL_MAX_PORTS)
+		return -XEN_EINVAL;
+	if (copy_from_guest(cpu, ports, list, nr * sizeof(ports[0])))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	vcpu_block(v, cpu->guest_rflags & X86_RFLAGS_IF);
+	if (!v->blocked)
+		goto unlock;
+	for (i = 0; i < nr; i++) {
+		ret = evtchn_port_poll(v->domain, ports[i]);
+		if (ret)
+			goto out;
+	}
+	v->polling = true;
+	v->poll_port = nr == 1 ? ports[0] : 0;
+	vcpu_set_poll_timeout(v, timeout ? timeout : NO_DEADLINE);
+	spin_unlock(&domain_lock);
+	return 0;
+out:
+	v->blocked = false;
+unlock:
+	spin_unlock(&domain_lock);
+	return ret > 0 ? 0 : ret;
+}
+
 long do_sched_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 {
 	struct vcpu *v = cpu->vcpu;
@@ -76,8 +134,12 @@ long do_sched_op(struct hv_cpu *cpu, u64 cmd, u64 arg)
 		vcpu_stop(cpu, KXEN_RUN_PREEMPTED);
 		return 0;
 	case SCHEDOP_block:
-		v->blocked = true;
+		spin_lock(&domain_lock);
+		vcpu_block(v, cpu->guest_rflags & X86_RFLAGS_IF);
+		spin_unlock(&domain_lock);
 		return 0;
+	case SCHEDOP_poll:
+		return poll(cpu, v, arg);
 	case SCHEDOP_shutdown:
 		if (copy_from_guest(cpu, &ss, arg, sizeof(ss)))
 			return -XEN_EFAULT;

@@ -98,11 +98,7 @@ void domain_latch_shinfo_size(struct domain *d, bool guest_32bit)
 	domain_wallclock_update(d);
 }
 
-/*
- * V's vcpu_info: the one it registered while that page is RAM, its slot
- * in shared_info for the first 32 vCPUs, or NULL (Xen's dummy).
- */
-static void *vcpu_info_of(const struct vcpu *v)
+void *vcpu_info_of(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
 	unsigned int level;

@@ -5,14 +5,20 @@
  * guest names one of its own vCPUs; the argument is read in the layout
  * of the caller's mode, as Xen's compat_vcpu_op() reads it.
  *
- * Offered so far: where the vCPU's vcpu_info and runstate live, and what
- * they say. Bringing vCPUs up and down and the timers come with SMP and
- * event delivery; until then they are -ENOSYS, as any unknown op.
+ * Offered so far: where the vCPU's vcpu_info and runstate live, what
+ * they say, and its timers. Bringing vCPUs up and down comes with SMP;
+ * until then it is -ENOSYS, as any unknown op.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/time.h>
+#include <hv/vcpu_run.h>
 #include <hv/xen.h>
+
+/* Xen's limits on a periodic timer: 1 ms, and STIME_DELTA_MAX. */
+#define PERIOD_MIN_NS		1000000ull
+#define PERIOD_MAX_NS		(~0ull >> 2)
 
 /* What Xen 4.17 lets an HVM guest assist with (HVM_VM_ASSIST_MASK). */
 #define HVM_VM_ASSIST_MASK	(1ull << VMASST_TYPE_runstate_update_flag)
@@ -59,6 +65,39 @@ static long register_vcpu_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
 	return ret;
 }
 
+/* The singleshot timer is the calling vCPU's own only, as in Xen. */
+static long singleshot(struct hv_cpu *cpu, struct vcpu *v, u64 cmd, u64 arg)
+{
+	u64 deadline = NO_DEADLINE;
+
+	if (v != cpu->vcpu)
+		return -XEN_EINVAL;
+	/* timeout_abs_ns leads; the flags (VCPU_SSHOTTMR_future) are ignored. */
+	if (cmd == VCPUOP_set_singleshot_timer &&
+	    copy_from_guest(cpu, &deadline, arg, sizeof(deadline)))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	vcpu_set_singleshot(v, deadline);
+	spin_unlock(&domain_lock);
+	return 0;
+}
+
+static long periodic(struct hv_cpu *cpu, struct vcpu *v, u64 cmd, u64 arg)
+{
+	u64 period = 0;
+
+	if (cmd == VCPUOP_set_periodic_timer) {
+		if (copy_from_guest(cpu, &period, arg, sizeof(period)))
+			return -XEN_EFAULT;
+		if (period < PERIOD_MIN_NS || period > PERIOD_MAX_NS)
+			return -XEN_EINVAL;
+	}
+	spin_lock(&domain_lock);
+	vcpu_set_periodic(v, period);
+	spin_unlock(&domain_lock);
+	return 0;
+}
+
 long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg)
 {
 	struct vcpu *v;
@@ -78,6 +117,12 @@ long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg)
 		return register_runstate(cpu, v, arg);
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(cpu, v, arg);
+	case VCPUOP_set_singleshot_timer:
+	case VCPUOP_stop_singleshot_timer:
+		return singleshot(cpu, v, cmd, arg);
+	case VCPUOP_set_periodic_timer:
+	case VCPUOP_stop_periodic_timer:
+		return periodic(cpu, v, cmd, arg);
 	case VCPUOP_get_physid:
 		return -XEN_EINVAL;	/* only a pinned hardware domain's */
 	default:

@@ -17,6 +17,7 @@
 #include <hv/compat.h>
 #include <hv/cpu_policy.h>
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
 #include <hv/printk.h>
@@ -127,29 +128,48 @@ static long vcpu_may_not_run(const struct vcpu *v)
 	return 0;
 }
 
+/* RSI of the run call: when V's next timer is due, which its thread arms. */
+static u64 deadline_for_thread(struct vcpu *v)
+{
+	u64 next = vcpu_next_deadline(v), now = system_time();
+
+	v->timer_armed = next;
+	if (next == NO_DEADLINE)
+		return KXEN_NO_TIMER;
+	return next > now ? next - now : 0;
+}
+
 long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 {
 	struct vcpu *v;
 	long ret;
 
+	cpu->regs[REG_RSI] = KXEN_NO_TIMER;
 	if (!vcpu_ops->vcpu_create)
 		return -XEN_EOPNOTSUPP;
 	if (cpu->vcpu || cpu->run_next)
 		return -XEN_EBUSY;
 	spin_lock(&domain_lock);
 	v = guest_vcpu_find(domid, id);
-	if (!v)
+	if (!v) {
 		ret = -XEN_ESRCH;
-	else if (v->running)
+	} else if (v->running) {
 		ret = -XEN_EBUSY;
-	else
+	} else {
+		/* Its timers are due here, and may wake it. */
+		cpu->run_next = v;
+		vcpu_timers_expire(v);
 		ret = vcpu_may_not_run(v);
+		if (ret) {
+			cpu->run_next = NULL;
+			cpu->regs[REG_RSI] = deadline_for_thread(v);
+		}
+	}
 	if (!ret) {
 		v->running = true;
 		v->processor = cpu->id;
 		vcpu_runstate_sync(v);
 		v->domain->vcpus_on_cpus++;
-		cpu->run_next = v;
 	}
 	spin_unlock(&domain_lock);
 	return ret;
@@ -192,6 +212,7 @@ void vcpu_switch_in(struct hv_cpu *cpu)
 void vcpu_switch_out(struct hv_cpu *cpu)
 {
 	struct vcpu *v = cpu->vcpu;
+	u64 due;
 
 	fpu_switch_out(cpu, v);
 	spin_lock(&domain_lock);
@@ -199,12 +220,15 @@ void vcpu_switch_out(struct hv_cpu *cpu)
 	vcpu_runstate_sync(v);
 	/* Through the guest's page tables and p2m, before V may be freed. */
 	vcpu_runstate_publish(cpu, v);
+	due = deadline_for_thread(v);
 	v->domain->vcpus_on_cpus--;
 	spin_unlock(&domain_lock);
 	memcpy(v->gprs, cpu->regs, sizeof(cpu->regs));
 	memcpy(cpu->regs, cpu->dom0_regs, sizeof(cpu->regs));
 	cpu->regs[REG_RAX] = cpu->run_result;
+	cpu->regs[REG_RSI] = due;
 	cpu->run_result = 0;
+	cpu->kicked_others = false;
 	cpu->vcpu = NULL;
 	cpu->guest_p2m = &dom0_p2m;
 }
@@ -309,8 +333,24 @@ void vcpu_stop(struct hv_cpu *cpu, long result)
 
 void vcpu_exit_done(struct hv_cpu *cpu)
 {
-	long why = vcpu_may_not_run(cpu->vcpu);
+	struct vcpu *v = cpu->vcpu;
+	long why;
 
+	if (vcpu_next_deadline(v) <= system_time()) {
+		spin_lock(&domain_lock);
+		vcpu_timers_expire(v);
+		spin_unlock(&domain_lock);
+	}
+	/*
+	 * Before any other result: the thread is to sync now, and the next
+	 * run call finds out again whatever else this exit decided.
+	 */
+	if (cpu->kicked_others) {
+		cpu->kicked_others = false;
+		cpu->run_result = KXEN_RUN_SYNC;
+		return;
+	}
+	why = vcpu_may_not_run(v);
 	if (why)
 		vcpu_stop(cpu, why);
 	else if (cpu->pending_nmi || cpu->pending_mc)
@@ -335,7 +375,9 @@ void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 	u32 i;
 
 	if (interrupts_on) {
-		v->blocked = true;
+		spin_lock(&domain_lock);
+		vcpu_block(v, true);
+		spin_unlock(&domain_lock);
 		return;
 	}
 	/*
@@ -350,6 +392,34 @@ void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 	if (i == d->max_vcpus)
 		domain_shutdown(d, SHUTDOWN_poweroff);
 	spin_unlock(&domain_lock);
+}
+
+void vcpu_notify_thread(struct vcpu *v)
+{
+	struct hv_cpu *cpu = this_cpu();
+
+	if (cpu->vcpu == v || cpu->run_next == v)
+		return;
+	domain_run_changed();
+	if (cpu->vcpu)
+		cpu->kicked_others = true;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->blocked || v->polling) {
+		v->blocked = false;
+		v->polling = false;
+		vcpu_runstate_sync(v);
+	}
+	vcpu_notify_thread(v);
+}
+
+void vcpu_block(struct vcpu *v, bool interrupts_on)
+{
+	if (interrupts_on && vcpu_pending_vector(v) >= 0)
+		return;
+	v->blocked = true;
 }
 
 void domain_crash(struct domain *d, const char *why, u64 a, u64 b)

@@ -21,13 +21,19 @@ static long copy_string(struct hv_cpu *cpu, u64 arg, const char *s,
 	return copy_to_guest(cpu, arg, buf, size) ? -XEN_EFAULT : 0;
 }
 
-static u32 feature_submap(unsigned int index)
+static u32 feature_submap(const struct hv_cpu *cpu, unsigned int index)
 {
 	if (index != 0)
 		return 0;
-	/* An HVM domain's set; dom0 adds XENFEAT_dom0. */
+	/*
+	 * An HVM domain's set, without PIRQs; dom0 adds XENFEAT_dom0. (Xen's
+	 * XENFEAT_memory_op_vnode_supported is left out: no vNUMA.)
+	 */
 	return BIT(XENFEAT_writable_page_tables) |
-	       BIT(XENFEAT_auto_translated_physmap) | BIT(XENFEAT_dom0);
+	       BIT(XENFEAT_auto_translated_physmap) |
+	       BIT(XENFEAT_hvm_safe_pvclock) |
+	       BIT(XENFEAT_hvm_callback_vector) |
+	       (cpu->vcpu ? 0 : BIT(XENFEAT_dom0));
 }
 
 long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg)
@@ -67,7 +73,7 @@ long do_xen_version(struct hv_cpu *cpu, u64 cmd, u64 arg)
 
 		if (copy_from_guest(cpu, &fi, arg, sizeof(fi)))
 			return -XEN_EFAULT;
-		fi.submap = feature_submap(fi.submap_idx);
+		fi.submap = feature_submap(cpu, fi.submap_idx);
 		return copy_to_guest(cpu, arg, &fi, sizeof(fi)) ?
 		       -XEN_EFAULT : 0;
 	}

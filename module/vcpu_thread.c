@@ -8,6 +8,12 @@
  * run; when the vCPU may not run (blocked, paused, down, shut down) the
  * thread sleeps until it is kicked.
  *
+ * The vCPU's timers are the hypervisor's, which has no timer interrupt:
+ * each run call says when the vCPU's next one is due, and the thread
+ * keeps an hrtimer there. Its expiry kicks the thread, which makes a
+ * running vCPU exit or a sleeping thread wake, and the next run call
+ * fires the timer.
+ *
  * The toolstack knows nothing of these threads. After each of its
  * hypercalls that can change what may run (domctl, sched_op, multicall),
  * privcmd asks the hypervisor whether anything did (a generation count);
@@ -19,6 +25,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -36,10 +43,46 @@ struct vcpu_thread {
 	struct task_struct *task;
 	wait_queue_head_t wait;
 	bool kicked;
+	struct hrtimer timer;	/* at the vCPU's next timer */
 };
 
 static LIST_HEAD(vcpu_threads);
 static DEFINE_MUTEX(vcpu_threads_lock);
+
+/* Makes T run its vCPU again: from its sleep, or out of the guest now. */
+static void vcpu_thread_kick(struct vcpu_thread *t)
+{
+	WRITE_ONCE(t->kicked, true);
+	wake_up(&t->wait);
+	kick_process(t->task);
+}
+
+static enum hrtimer_restart vcpu_thread_timer_fn(struct hrtimer *timer)
+{
+	vcpu_thread_kick(container_of(timer, struct vcpu_thread, timer));
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * One run of T's vCPU: a KXEN_RUN_* or negative errno, and the hrtimer
+ * moved to when the vCPU's next timer is due.
+ */
+static long vcpu_thread_run(struct vcpu_thread *t)
+{
+	unsigned long op = KXEN_OP_VCPU_RUN, domid = t->domid;
+	long ret;
+
+	/* The hypervisor switches the FPU to the guest's. */
+	kernel_fpu_begin();
+	ret = kxen_hypercall_once(KXEN_HYPERCALL, &op, &domid, t->vcpu, 0, 0);
+	kernel_fpu_end();
+	/* RSI: nanoseconds until the next timer, once the call was made. */
+	if (ret < 0 || domid == KXEN_NO_TIMER)
+		hrtimer_try_to_cancel(&t->timer);
+	else
+		hrtimer_start(&t->timer, ns_to_ktime(domid), HRTIMER_MODE_REL);
+	return ret;
+}
 
 static int vcpu_thread_fn(void *data)
 {
@@ -49,13 +92,16 @@ static int vcpu_thread_fn(void *data)
 	while (!kthread_should_stop()) {
 		if (!kxen_hv_hold())
 			break;
-		/* The hypervisor switches the FPU to the guest's. */
-		kernel_fpu_begin();
-		ret = kxen_op(KXEN_OP_VCPU_RUN, t->domid, t->vcpu);
-		kernel_fpu_end();
+		ret = vcpu_thread_run(t);
 		kxen_hv_release();
 		if (ret == KXEN_RUN_PREEMPTED) {
 			cond_resched();
+			continue;
+		}
+		if (ret == KXEN_RUN_TIMER)
+			continue;
+		if (ret == KXEN_RUN_SYNC) {
+			kxen_vcpu_threads_sync();
 			continue;
 		}
 		/* -ESRCH: its vCPU is not made yet, or its guest is gone. */
@@ -66,18 +112,11 @@ static int vcpu_thread_fn(void *data)
 					 kthread_should_stop());
 		WRITE_ONCE(t->kicked, false);
 	}
+	hrtimer_cancel(&t->timer);
 	/* kthread_stop() collects the thread. */
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ);
 	return 0;
-}
-
-/* Makes T run its vCPU again: from its sleep, or out of the guest now. */
-static void vcpu_thread_kick(struct vcpu_thread *t)
-{
-	WRITE_ONCE(t->kicked, true);
-	wake_up(&t->wait);
-	kick_process(t->task);
 }
 
 static void vcpu_thread_stop(struct vcpu_thread *t)
@@ -107,6 +146,8 @@ static void vcpu_thread_make(u16 domid, u32 vcpu)
 	t->domid = domid;
 	t->vcpu = vcpu;
 	init_waitqueue_head(&t->wait);
+	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->timer.function = vcpu_thread_timer_fn;
 	t->task = kthread_run(vcpu_thread_fn, t, "kxen-d%uv%u", domid, vcpu);
 	if (IS_ERR(t->task)) {
 		pr_warn("d%uv%u: no thread (%ld)\n", domid, vcpu,
@@ -156,9 +197,15 @@ void kxen_vcpu_threads_sync(void)
 	if (gen < 0 || gen == synced_generation)
 		goto out;
 	synced_generation = gen;
-	list_for_each_entry_safe(t, next, &vcpu_threads, node)
-		if (!guest_vcpu_exists(t->domid, t->vcpu))
+	list_for_each_entry_safe(t, next, &vcpu_threads, node) {
+		if (guest_vcpu_exists(t->domid, t->vcpu))
+			continue;
+		/* A vCPU thread syncing cannot stop itself: the next sync does. */
+		if (t->task == current)
+			synced_generation = 0;
+		else
 			vcpu_thread_stop(t);
+	}
 	for (guest = kxen_op(KXEN_OP_NEXT_GUEST, 1, 0); guest >= 0;
 	     guest = kxen_op(KXEN_OP_NEXT_GUEST, (guest >> 32) + 1, 0))
 		for (i = 0; i < (u32)guest; i++)

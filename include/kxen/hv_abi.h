@@ -140,7 +140,10 @@ enum kxen_op {
 	 * vCPU's thread in dom0 with preemption off and the FPU free
 	 * (kernel_fpu_begin()); returns a KXEN_RUN_* or a negative Xen
 	 * errno (-ESRCH: no such guest vCPU; -EBUSY: it runs elsewhere;
-	 * -EOPNOTSUPP: this vendor cannot run guests yet).
+	 * -EOPNOTSUPP: this vendor cannot run guests yet). RSI then holds
+	 * the nanoseconds until the vCPU's next timer is due, or
+	 * KXEN_NO_TIMER: the thread keeps an hrtimer there, whose interrupt
+	 * ends the run or wakes the thread so that the timer fires.
 	 */
 	KXEN_OP_VCPU_RUN = 10,
 	/*
@@ -171,7 +174,17 @@ enum kxen_run_result {
 	KXEN_RUN_PAUSED = 3,
 	/* The domain has shut down (or crashed): nothing runs until destroy. */
 	KXEN_RUN_SHUTDOWN = 4,
+	/* Its next timer is sooner than the one armed: re-arm, run again. */
+	KXEN_RUN_TIMER = 5,
+	/*
+	 * Another vCPU has something new (an event): bring the threads in
+	 * line as after a run generation change, then run again.
+	 */
+	KXEN_RUN_SYNC = 6,
 };
+
+/* KXEN_OP_VCPU_RUN's RSI when the vCPU has no timer set. */
+#define KXEN_NO_TIMER		(~0ull)
 
 #define KXEN_FOREIGN_BATCH	512
 

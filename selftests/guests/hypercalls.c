@@ -110,6 +110,9 @@ SAME_SIZE(struct xen_add_to_physmap, struct compat_add_to_physmap);
 SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, space);
 SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, idx);
 SAME_PLACE(struct xen_add_to_physmap, struct compat_add_to_physmap, gpfn);
+SAME_SIZE(struct sched_poll, struct compat_sched_poll);
+SAME_PLACE(struct sched_poll, struct compat_sched_poll, nr_ports);
+SAME_PLACE(struct sched_poll, struct compat_sched_poll, timeout);
 SAME_SIZE(struct vcpu_runstate_info, struct compat_vcpu_runstate_info);
 SAME_PLACE(struct vcpu_runstate_info, struct compat_vcpu_runstate_info,
 	   state_entry_time);

@@ -50,8 +50,9 @@ expect_file "hypercall: extraversion" $hyp/version/extra .0-kxen
 expect_file "hypercall: capabilities" $hyp/properties/capabilities \
 	"hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"
 expect_file "hypercall: page size" $hyp/properties/pagesize 1000
-# writable_page_tables (0), auto_translated_physmap (2), dom0 (11)
-expect_file "hypercall: features" $hyp/properties/features 00000805
+# writable_page_tables (0), auto_translated_physmap (2),
+# hvm_callback_vector (8), hvm_safe_pvclock (9), dom0 (11): Xen's for PVH dom0
+expect_file "hypercall: features" $hyp/properties/features 00000b05
 expect_file "hypercall: dom0's handle" $hyp/uuid 00000000-0000-0000-0000-000000000000
 
 exits=$(cat $KXEN_HV/exits)

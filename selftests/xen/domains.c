@@ -3,8 +3,9 @@
  * Guest domains through Debian's libxenctrl, with kxen loaded: creating
  * a PVH domain as libxl does, what its record and vCPUs say, pausing,
  * Xen 4.17's id rules, the configurations kxen refuses and with which
- * errno, the CPU pool, vCPU affinity, TSC modes, many lifecycles, a full domain
- * table, and that free memory comes back. With --leave-domain it only creates a domain
+ * errno, the CPU pool, vCPU affinity, TSC modes, the event channels the
+ * toolstack makes for a guest, many lifecycles, a full domain table, and
+ * that free memory comes back. With --leave-domain it only creates a domain
  * and exits, so that a script can unload kxen with a domain in place.
  */
 #include <errno.h>
@@ -379,6 +380,45 @@ static void test_tsc_info(xc_interface *xch)
 			 "tsc: dom0 (the caller) is EINVAL, a missing domain ESRCH");
 }
 
+/*
+ * The toolstack's side of a guest's event channels: libxl allocates the
+ * guest's xenstore and console ports, unbound to dom0, before the guest
+ * runs. Dom0's own ports are not there yet (ENOSYS).
+ */
+static void test_evtchn(xc_interface *xch)
+{
+	struct xen_domctl_createdomain cfg = pvh_config(1);
+	xc_evtchn_status_t st = { 0 };
+	uint32_t domid = 0;
+	int port, again;
+
+	if (xc_domain_create(xch, &domid, &cfg)) {
+		ktap_test_result(0, "a domain for the event channel tests");
+		return;
+	}
+	port = xc_evtchn_alloc_unbound(xch, domid, 0);
+	again = xc_evtchn_alloc_unbound(xch, domid, 0);
+	st.dom = domid;
+	st.port = port;
+	ktap_test_result(port == 1 && again == 2 && !xc_evtchn_status(xch, &st) &&
+			 st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == 0,
+			 "evtchn: alloc_unbound in a guest for dom0: ports %d and %d, unbound to d%u",
+			 port, again, st.u.unbound.dom);
+	st.port = 4096;
+	ktap_test_result(fails_with(xc_evtchn_status(xch, &st), EINVAL) &&
+			 fails_with(xc_evtchn_alloc_unbound(xch, 4000, 0),
+				    ESRCH) &&
+			 fails_with(xc_evtchn_alloc_unbound(xch, 0, domid),
+				    ENOSYS),
+			 "evtchn: a port past the ABI's is EINVAL, a missing domain ESRCH, dom0's own ports ENOSYS");
+	st.port = port;
+	ktap_test_result(!xc_evtchn_reset(xch, domid) &&
+			 !xc_evtchn_status(xch, &st) &&
+			 st.status == EVTCHNSTAT_closed &&
+			 !xc_domain_destroy(xch, domid),
+			 "evtchn: reset of the paused guest closes its ports; destroy frees them");
+}
+
 static void test_lifecycles(xc_interface *xch)
 {
 	struct xen_domctl_createdomain cfg = pvh_config(4);
@@ -425,7 +465,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--leave-domain"))
 		return !xch || xc_domain_create(xch, &domid, &cfg);
-	ktap_print_header(44);
+	ktap_print_header(47);
 	if (!xch) {
 		ktap_test_result(0, "libxenctrl opens");
 		return ktap_finished();
@@ -435,6 +475,7 @@ int main(int argc, char **argv)
 	test_cpupool(xch);
 	test_affinity(xch);
 	test_tsc_info(xch);
+	test_evtchn(xch);
 	test_lifecycles(xch);
 	xc_interface_close(xch);
 	return ktap_finished();

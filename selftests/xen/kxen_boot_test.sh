@@ -5,8 +5,10 @@
 # exit status for each way a guest ends (with the hypervisor's reason on
 # stderr), the options reaching the guest through Xen's PVH start info
 # (--memory, --cmdline, --ramdisk), a timeout and an interrupt taking the
-# domain down, usage errors, and the hypercalls guest's own KTAP report
-# of what a guest may ask of Xen. Guests run on AMD SVM only so far.
+# domain down, usage errors, and the KTAP reports of the guests that
+# check Xen's interfaces themselves: hypercalls (what a guest may ask of
+# Xen) and events (event channels, the upcall, timers, block and poll).
+# Guests run on AMD SVM only so far.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
@@ -38,13 +40,30 @@ expect()
 	fi
 }
 
+# guest_report NAME DESCRIPTION ARGS...: boots a guest that reports in
+# KTAP itself; its report nests inside this one.
+guest_report()
+{
+	local name=$1 what=$2
+
+	shift 2
+	"$kxen" boot --timeout 120 "$@" "$guests/$name.elf" \
+		2>"$out/stderr" | sed 's/^/    /'
+	if [ "${PIPESTATUS[0]}" = 0 ]; then
+		ktap_ok "$name: $what"
+	else
+		sed 's/^/# /' "$out/stderr"
+		ktap_not_ok "$name: $what"
+	fi
+}
+
 # No vCPU thread is left: every domain kxen boot made is gone.
 no_vcpu_threads()
 {
 	! grep -qs '^kxen-d' /proc/[0-9]*/comm
 }
 
-ktap_header 15
+ktap_header 16
 kxen_skip_all_unless_virt
 grep -q AuthenticAMD /proc/cpuinfo ||
 	ktap_skip_rest "kxen boot" "guests run on AMD SVM only so far"
@@ -96,17 +115,10 @@ expect "a file that is not a PVH kernel: exit 1" 1 stderr \
 boot --memory 0 "$guests/hello.elf"
 expect "a usage error: exit 2" 2 stderr '^usage: kxen boot'
 
-# The guest's report nests inside this one; dom0's clock is its check
-# of the wallclock.
-"$kxen" boot --timeout 120 --cmdline "now=$(date +%s)" \
-	"$guests/hypercalls.elf" 2>"$out/stderr" |
-	sed 's/^/    /'
-if [ "${PIPESTATUS[0]}" = 0 ]; then
-	ktap_ok "hypercalls: the guest's own checks of Xen's hypercalls"
-else
-	sed 's/^/# /' "$out/stderr"
-	ktap_not_ok "hypercalls: the guest's own checks of Xen's hypercalls"
-fi
+# Dom0's clock is the hypercalls guest's check of the wallclock.
+guest_report hypercalls "the guest's own checks of Xen's hypercalls" \
+	--cmdline "now=$(date +%s)"
+guest_report events "event channels, the upcall and timers, as a guest sees them"
 rmmod kxen
 kxen_no_kernel_trouble
 ktap_finished

@@ -11,6 +11,7 @@
  */
 #include <hv/errno.h>
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
@@ -545,6 +546,8 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 		/* Dom0's: it takes them once it runs again. */
 		vcpu_stop(cpu, KXEN_RUN_PREEMPTED);
 		return;
+	case SVM_EXIT_VINTR:
+		return;		/* the guest can take its upcall: at entry */
 	case SVM_EXIT_VMMCALL:
 		if (guest_hypercall(cpu))
 			skip_instruction(vmcb, LEN_VMMCALL);
@@ -621,6 +624,7 @@ static void latch_guest_mode(struct hv_cpu *cpu, const struct vmcb *vmcb)
 	cpu->guest_cr3 = vmcb->save.cr3;
 	cpu->guest_cr4 = vmcb->save.cr4;
 	cpu->guest_efer = vmcb->save.efer;
+	cpu->guest_rflags = vmcb->save.rflags;
 	cpu->guest_long_mode = (vmcb->save.efer & EFER_LMA) &&
 			       (vmcb->save.cs.attrib & SEG_ATTRIB_L);
 }
@@ -659,6 +663,31 @@ static void switch_to_dom0(struct hv_cpu *cpu)
 	cpu->vmcb_pa = cpu->dom0_vmcb_pa;
 }
 
+/*
+ * The guest's upcall, if one is due: injected if the guest can take it
+ * now (interrupts on, no interrupt shadow, no other event on its way),
+ * or else asked for as a virtual interrupt whose delivery exits (VINTR),
+ * so that it is injected once the guest can take it.
+ */
+static void guest_deliver_upcall(struct hv_cpu *cpu, struct vmcb *vmcb)
+{
+	struct vmcb_control *c = &vmcb->control;
+	int vector = vcpu_pending_vector(cpu->vcpu);
+
+	c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	c->vintr &= ~(VINTR_IRQ | VINTR_IGN_TPR);
+	if (vector < 0)
+		return;
+	if (!(c->event_inject & EVENT_INJECT_VALID) &&
+	    (vmcb->save.rflags & X86_RFLAGS_IF) &&
+	    !(c->interrupt_shadow & INTERRUPT_SHADOW)) {
+		c->event_inject = EVENT_INJECT_VALID | EVENT_INJECT_INTR | vector;
+		return;
+	}
+	c->vintr |= VINTR_IRQ | VINTR_IGN_TPR;
+	c->intercept_misc1 |= INTERCEPT_VINTR;
+}
+
 /* Called by the exit stub; returns nonzero when dom0 asked to leave. */
 int svm_handle_exit(struct hv_cpu *cpu)
 {
@@ -686,6 +715,8 @@ int svm_handle_exit(struct hv_cpu *cpu)
 	else if (cpu->run_result)
 		switch_to_dom0(cpu);
 	vmcb = cpu->vmcb;
+	if (cpu->vcpu)
+		guest_deliver_upcall(cpu, vmcb);
 	if (!cpu->vcpu && cpu->pending_mc) {
 		cpu->pending_mc = false;
 		inject_exception(vmcb, X86_EXC_MC);

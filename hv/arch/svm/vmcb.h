@@ -92,6 +92,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 /* intercept_misc1 */
 #define INTERCEPT_INTR		BIT(0)
 #define INTERCEPT_NMI		BIT(1)
+#define INTERCEPT_VINTR		BIT(4)
 #define INTERCEPT_CPUID		BIT(18)
 #define INTERCEPT_INVD		BIT(22)
 #define INTERCEPT_HLT		BIT(24)
@@ -110,6 +111,11 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 
 /* vintr: the host's RFLAGS.IF, not the guest's, masks physical interrupts. */
 #define VINTR_MASKING		BIT_ULL(24)
+/* A virtual interrupt is requested (V_IRQ), whatever the guest's TPR. */
+#define VINTR_IRQ		BIT_ULL(8)
+#define VINTR_IGN_TPR		BIT_ULL(20)
+/* interrupt_shadow: the guest is after STI or MOV SS. */
+#define INTERRUPT_SHADOW	BIT_ULL(0)
 /* Segment attributes: the L bit (64-bit code). */
 #define SEG_ATTRIB_L		BIT(9)
 
@@ -120,6 +126,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 /* event_inject */
 #define EVENT_INJECT_VALID	BIT_ULL(31)
 #define EVENT_INJECT_ERR_VALID	BIT_ULL(11)
+#define EVENT_INJECT_INTR	(0ull << 8)
 #define EVENT_INJECT_NMI	(2ull << 8)
 #define EVENT_INJECT_EXCEPTION	(3ull << 8)
 
@@ -133,6 +140,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define SVM_EXIT_INTR		0x60
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_SMI		0x62
+#define SVM_EXIT_VINTR		0x64
 #define SVM_EXIT_CPUID		0x72
 #define SVM_EXIT_INVD		0x76
 #define SVM_EXIT_HLT		0x78

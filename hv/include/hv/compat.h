@@ -40,6 +40,12 @@ struct compat_add_to_physmap {
 	u32 gpfn;
 };
 
+struct compat_sched_poll {
+	u32 ports;
+	u32 nr_ports;
+	u64 timeout;
+} __attribute__((packed));
+
 struct compat_vcpu_runstate_info {
 	s32 state;
 	u64 state_entry_time;

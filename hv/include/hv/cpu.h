@@ -71,7 +71,7 @@ struct hv_cpu {
 	u64 again_args[3];
 	u8 guest_cpl;
 	bool guest_long_mode;	/* 64-bit code: EFER.LMA and CS.L */
-	u64 guest_cr0, guest_cr3, guest_cr4, guest_efer;
+	u64 guest_cr0, guest_cr3, guest_cr4, guest_efer, guest_rflags;
 	struct p2m *guest_p2m;
 	/*
 	 * A guest vCPU's run (hv/vcpu_run.c): VCPU is the guest on this
@@ -82,6 +82,7 @@ struct hv_cpu {
 	struct vcpu *vcpu;
 	struct vcpu *run_next;
 	long run_result;
+	bool kicked_others;	/* vcpu_notify_thread() of another vCPU */
 	u64 dom0_regs[16];
 	u64 dom0_xcr0;
 	u64 dom0_dr[4];		/* DR0-3 */

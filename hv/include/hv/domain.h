@@ -24,9 +24,14 @@
 #define INVALID_GFN	(~0ull)
 /* Xen's HVM_MAX_VCPUS: what a PVH or HVM guest may ask for. */
 #define DOMAIN_MAX_VCPUS	128
+/* Pages of event channels a domain may have: the 2-level ABI's 4096. */
+#define EVTCHN_BUCKETS		16
+/* No timer deadline (system time). */
+#define NO_DEADLINE		(~0ull)
 
 struct cpu_policy;
 struct domain;
+struct evtchn;
 struct hv_cpu;
 struct xen_domctl_hvmcontext;
 
@@ -37,6 +42,21 @@ struct vcpu {
 	bool down;		/* Xen's _VPF_down: not brought up */
 	bool blocked;		/* waiting for an event */
 	bool running;		/* on a CPU now */
+	/* SCHEDOP_poll: blocked until POLL_PORT (0: any polled) is pending. */
+	bool polling;
+	u32 poll_port;
+	/* Ports bound to its per-vCPU VIRQs (EVTCHNOP_bind_virq); 0: none. */
+	u32 virq_to_port[NR_VIRQS];
+	/*
+	 * Timers (hv/vcpu_timer.c), in system time, NO_DEADLINE when off:
+	 * VCPUOP's singleshot and periodic ones, and SCHEDOP_poll's timeout.
+	 * TIMER_ARMED is the deadline its dom0 thread was last given.
+	 */
+	u64 singleshot_deadline;
+	u64 periodic_period;		/* 0: off */
+	u64 periodic_deadline;
+	u64 poll_deadline;
+	u64 timer_armed;
 	/*
 	 * Xen's runstate (hv/vcpu_run.c), in system time, and the guest address
 	 * it is copied to as the vCPU starts and stops running (0: none).
@@ -109,6 +129,11 @@ struct domain {
 	void *shared_info;
 	u64 shared_info_gfn;
 	bool has_32bit_shinfo;		/* its layout is the 32-bit one */
+	/* Its event channels (hv/event_channel.c), a pool page per bucket. */
+	struct evtchn *evtchn_bucket[EVTCHN_BUCKETS];
+	/* HVM_PARAM_CALLBACK_IRQ of the vector type: its upcall's vector. */
+	bool has_callback_vector;
+	u8 callback_vector;
 	s64 time_offset_seconds;	/* XEN_DOMCTL_settimeoffset */
 	u64 vm_assist;			/* VMASST_TYPE_* it enabled */
 	/* Xen's HVM parameters (hv/hvm.c). */
@@ -227,6 +252,11 @@ bool is_shared_info(const struct domain *d, u64 hpa);
 void domain_wallclock_update(struct domain *d);
 /* D's shared_info layout follows its own mode now (32-bit or not). */
 void domain_latch_shinfo_size(struct domain *d, bool guest_32bit);
+/*
+ * V's vcpu_info: the one it registered while that page is RAM, its slot
+ * in shared_info for the first 32 vCPUs, or NULL (Xen's dummy).
+ */
+void *vcpu_info_of(const struct vcpu *v);
 /* Writes V's pvclock into its vcpu_info; on the CPU about to run V. */
 void vcpu_time_update(struct vcpu *v);
 /*

@@ -23,6 +23,36 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id);
 void vcpu_switch_in(struct hv_cpu *cpu);
 void vcpu_switch_out(struct hv_cpu *cpu);
 
+/*
+ * The rest are called under domain_lock, but for the exits' own calls.
+ *
+ * Xen's vcpu_unblock() and vcpu_kick(): V stops waiting (blocked or
+ * polling), and its thread looks at it again (vcpu_notify_thread()).
+ */
+void vcpu_kick(struct vcpu *v);
+/*
+ * V's thread in dom0 is to look at V again, unless V is this CPU's: a
+ * sync of the threads is asked for (the run generation moves), and a
+ * run on this CPU ends for its thread to make it (KXEN_RUN_SYNC).
+ */
+void vcpu_notify_thread(struct vcpu *v);
+/*
+ * Xen's vcpu_block(): V waits for an event, unless one is to be
+ * delivered already (its upcall, with INTERRUPTS_ON).
+ */
+void vcpu_block(struct vcpu *v, bool interrupts_on);
+
+/* The timers (hv/vcpu_timer.c). V's earliest deadline, or NO_DEADLINE. */
+u64 vcpu_next_deadline(const struct vcpu *v);
+/* Fires what is due of V's timers. */
+void vcpu_timers_expire(struct vcpu *v);
+/* VCPUOP_set_singleshot_timer at DEADLINE (NO_DEADLINE: stop). */
+void vcpu_set_singleshot(struct vcpu *v, u64 deadline);
+/* VCPUOP_set_periodic_timer with PERIOD ns (0: stop). */
+void vcpu_set_periodic(struct vcpu *v, u64 period);
+/* SCHEDOP_poll's timeout at DEADLINE (NO_DEADLINE: none). */
+void vcpu_set_poll_timeout(struct vcpu *v, u64 deadline);
+
 /* The run ends at the end of this exit, returning RESULT (the first one). */
 void vcpu_stop(struct hv_cpu *cpu, long result);
 /* After each guest exit: ends the run if the vCPU may not go on. */
@@ -32,7 +62,10 @@ void vcpu_exit_done(struct hv_cpu *cpu);
  * HVM_PARAM_TRIPLE_FAULT_REASON says (Xen's default: reboot).
  */
 void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip);
-/* HLT: with interrupts on the vCPU blocks; with them off it goes down. */
+/*
+ * HLT: with interrupts on the vCPU blocks (until its upcall, if one is
+ * not due already); with them off it goes down.
+ */
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on);
 /* XSETBV to XCR0 by the guest: 0, or -XEN_EINVAL (then #GP). */
 long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val);

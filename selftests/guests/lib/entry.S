@@ -3,10 +3,12 @@
  * Entry of a freestanding PVH test guest. Xen's PVH boot protocol (the
  * XEN_ELFNOTE_PHYS32_ENTRY note below) enters here in 32-bit protected
  * mode with paging off, flat segments and EBX pointing at the
- * struct hvm_start_info. The guest runs guest_main() on its own stack and
- * powers off if it returns.
+ * struct hvm_start_info. The protocol leaves the GDT undefined, so the
+ * guest loads its own (interrupts load CS from it) before it runs
+ * guest_main() on its own stack, and powers off if that returns.
  */
 #include <xen/elfnote.h>
+#include "segments.h"
 
 #define STACK_SIZE	16384
 
@@ -22,10 +24,35 @@
 	.code32
 	.globl pvh_start
 pvh_start:
+	lgdt gdt_desc
+	ljmp $GUEST_CS, $1f
+1:	movl $GUEST_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
 	movl $stack_top, %esp
 	pushl %ebx
 	call guest_start
 	ud2				/* guest_start() does not return */
+
+/* Xen's callback vector: the C handler, with every register kept. */
+	.globl upcall_entry
+upcall_entry:
+	pushal
+	cld
+	call upcall_handler
+	popal
+	iret
+
+	.section .rodata
+	.balign 8
+gdt:
+	.quad 0
+	.quad 0x00cf9b000000ffff	/* GUEST_CS: flat 32-bit code */
+	.quad 0x00cf93000000ffff	/* GUEST_DS: flat data */
+gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
 
 	.bss
 	.balign 16

@@ -18,6 +18,7 @@
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #include <xen/xen.h>
 #include <hv/printk.h>
+#include <xen/event_channel.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
@@ -35,6 +36,7 @@
 #define XEN_EFAULT	14
 #define XEN_EINVAL	22
 #define XEN_ENOSYS	38
+#define XEN_EEXIST	17
 
 void guest_main(const struct hvm_start_info *si);
 
@@ -90,6 +92,26 @@ static inline uint64_t rdtsc(void)
 
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * Event delivery, as a Linux guest sets it up: an IDT gate for VECTOR
+ * and HVM_PARAM_CALLBACK_IRQ naming it; the upcall then scans SHARED's
+ * 2-level bitmaps for vCPU 0 and counts each port it finds (below
+ * EVENT_PORTS). Returns the set_param result.
+ */
+#define EVENT_PORTS	64
+long events_init(struct shared_info *shared, uint8_t vector);
+/* The callback vector's gate (entry.S), and the C it calls. */
+void upcall_entry(void);
+void upcall_handler(void);
+/* Upcalls taken so far, and events seen on PORT. */
+unsigned int upcall_count(void);
+unsigned int event_count(unsigned int port);
+static inline long event_channel_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(__HYPERVISOR_event_channel_op, cmd,
+			  (unsigned long)arg);
 }
 
 /* KTAP output: the plan, then one line per test. */

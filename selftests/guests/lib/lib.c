@@ -5,6 +5,9 @@
  * does, before guest_main() runs.
  */
 #include "guest.h"
+#include "segments.h"
+
+#define IDT_INTERRUPT_GATE	0x8e00ull	/* present, DPL 0, 32-bit */
 
 #define HYPERCALL_STUB_SIZE	32
 
@@ -12,6 +15,10 @@ static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 static const char *cmdline = "";
 static const struct hvm_start_info *start_info;
 static unsigned int ktap_next = 1;
+static uint64_t idt[256] __attribute__((aligned(8)));
+static struct shared_info *events_shared;
+static unsigned int upcalls;
+static unsigned int events[EVENT_PORTS];
 static bool ktap_failed;
 
 long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
@@ -325,4 +332,67 @@ uint32_t tsc_khz(void)
 		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 		     : "a"(0x40000003), "c"(0));
 	return r[2];
+}
+
+long events_init(struct shared_info *shared, uint8_t vector)
+{
+	uint32_t handler = (uint32_t)(uintptr_t)upcall_entry;
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1,
+					   (uint32_t)(uintptr_t)idt };
+	struct xen_hvm_param p = {
+		.domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | vector,
+	};
+
+	idt[vector] = (handler & 0xffff) | (uint64_t)GUEST_CS << 16 |
+		      IDT_INTERRUPT_GATE << 32 | (uint64_t)(handler >> 16) << 48;
+	asm volatile("lidt %0" : : "m"(idtr));
+	events_shared = shared;
+	return hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param,
+			  (unsigned long)&p);
+}
+
+/* As Linux's 2-level upcall: flag, selector, then each word's bits. */
+void upcall_handler(void)
+{
+	struct shared_info *s = events_shared;
+	struct vcpu_info *vi = &s->vcpu_info[0];
+	unsigned long sel, pending;
+	unsigned int word, bit;
+
+	__atomic_add_fetch(&upcalls, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+	sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	while (sel) {
+		word = __builtin_ctzl(sel);
+		sel &= sel - 1;
+		pending = __atomic_load_n(&s->evtchn_pending[word],
+					  __ATOMIC_SEQ_CST) &
+			  ~__atomic_load_n(&s->evtchn_mask[word],
+					   __ATOMIC_SEQ_CST);
+		while (pending) {
+			bit = __builtin_ctzl(pending);
+			pending &= pending - 1;
+			__atomic_and_fetch(&s->evtchn_pending[word], ~(1ul << bit),
+					   __ATOMIC_SEQ_CST);
+			if (word * 32 + bit < EVENT_PORTS)
+				__atomic_add_fetch(&events[word * 32 + bit], 1,
+						   __ATOMIC_RELAXED);
+		}
+	}
+}
+
+unsigned int upcall_count(void)
+{
+	return __atomic_load_n(&upcalls, __ATOMIC_RELAXED);
+}
+
+unsigned int event_count(unsigned int port)
+{
+	return port < EVENT_PORTS ?
+	       __atomic_load_n(&events[port], __ATOMIC_RELAXED) : 0;
 }
