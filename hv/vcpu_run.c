@@ -114,8 +114,7 @@ long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val)
 	return 0;
 }
 
-/* Why V may not run now, as a KXEN_RUN_*, or 0. */
-static long vcpu_may_not_run(const struct vcpu *v)
+long vcpu_may_not_run(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
 

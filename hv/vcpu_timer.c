@@ -2,6 +2,9 @@
 /*
  * A guest vCPU's timers, as Xen 4.17 keeps them: VCPUOP's singleshot and
  * periodic timers, which raise VIRQ_TIMER, and SCHEDOP_poll's timeout.
+ * As in Xen, the periodic timer runs only while its vCPU may run: it
+ * does not wake a blocked vCPU, and fires once on its way back in if a
+ * period passed meanwhile.
  *
  * The hypervisor has no timer interrupt of its own. A deadline is
  * checked as its vCPU is about to run and at each of its exits; to make
@@ -20,11 +23,17 @@
 #include <hv/vcpu_run.h>
 #include <hv/xen.h>
 
+/* Xen stops the periodic timer while the vCPU is off its CPU. */
+static bool periodic_runs(const struct vcpu *v)
+{
+	return v->periodic_period && !vcpu_may_not_run(v);
+}
+
 u64 vcpu_next_deadline(const struct vcpu *v)
 {
 	u64 next = v->singleshot_deadline;
 
-	if (v->periodic_period && v->periodic_deadline < next)
+	if (periodic_runs(v) && v->periodic_deadline < next)
 		next = v->periodic_deadline;
 	if (v->polling && v->poll_deadline < next)
 		next = v->poll_deadline;
@@ -40,7 +49,7 @@ void vcpu_timers_expire(struct vcpu *v)
 		send_guest_vcpu_virq(v, VIRQ_TIMER);
 	}
 	/* As Xen's periodic timer: the next period starts now. */
-	if (v->periodic_period && v->periodic_deadline <= now) {
+	if (periodic_runs(v) && v->periodic_deadline <= now) {
 		send_guest_vcpu_virq(v, VIRQ_TIMER);
 		v->periodic_deadline = now + v->periodic_period;
 	}

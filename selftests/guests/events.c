@@ -210,9 +210,27 @@ static void test_singleshot(void)
 		    (int)ret);
 }
 
+/* A new IPI port on vCPU 0, masked: something to poll that stays quiet. */
+static evtchn_port_t bind_ipi_masked(void)
+{
+	struct evtchn_bind_ipi b = { .vcpu = 0 };
+
+	event_channel_op(EVTCHNOP_bind_ipi, &b);
+	port_mask(b.port, true);
+	return b.port;
+}
+
+/* Closes PORT, unmasked again for whoever binds it next. */
+static void release_masked(evtchn_port_t port)
+{
+	close_port(port);
+	port_mask(port, false);
+}
+
 static void test_periodic(void)
 {
 	struct vcpu_set_periodic_timer p = { .period_ns = MS - 1 };
+	evtchn_port_t ports[1];
 	unsigned int seen = event_count(timer_port), n;
 	uint64_t start, end;
 	long ret;
@@ -223,12 +241,20 @@ static void test_periodic(void)
 	p.period_ns = 5 * MS;
 	start = now_ns();
 	ret = vcpu_op(VCPUOP_set_periodic_timer, 0, &p);
-	wait_events(timer_port, seen + 4, start + 2000 * MS);
+	/* Running: the periodic timer runs only while the vCPU does. */
+	while (event_count(timer_port) < seen + 4 && now_ns() < start + 2000 * MS)
+		asm volatile("pause");
 	end = now_ns();
 	n = event_count(timer_port) - seen;
 	ktap_result(ret == 0 && n >= 4 && end - start >= 4 * p.period_ns,
 		    "periodic 5 ms: %u events in %llu us", n,
 		    (unsigned long long)(end - start) / 1000);
+	ports[0] = bind_ipi_masked();
+	end = now_ns() + 30 * MS;
+	poll(ports, 1, end);
+	ktap_result(now_ns() >= end,
+		    "blocked, the vCPU is not woken by its periodic timer (as Xen)");
+	release_masked(ports[0]);
 	ret = vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
 	seen = event_count(timer_port);
 	end = now_ns() + 30 * MS;
@@ -293,20 +319,17 @@ static void test_ipi_and_mask(void)
 /* SCHEDOP_poll, with interrupts off so that only the poll wakes. */
 static void test_poll(void)
 {
-	struct evtchn_bind_ipi b = { .vcpu = 0 };
-	evtchn_port_t ports[129];
+	evtchn_port_t ports[129], port = bind_ipi_masked();
 	uint64_t deadline;
 	long ret;
 
-	event_channel_op(EVTCHNOP_bind_ipi, &b);
-	port_mask(b.port, true);
 	irq_disable();
-	ports[0] = b.port;
+	ports[0] = port;
 	deadline = now_ns() + 10 * MS;
 	ret = poll(ports, 1, deadline);
 	ktap_result(ret == 0 && now_ns() >= deadline,
 		    "poll times out, not before its timeout (%d)", (int)ret);
-	send(b.port);
+	send(port);
 	deadline = now_ns() + 1000 * MS;
 	ret = poll(ports, 1, deadline);
 	ktap_result(ret == 0 && now_ns() < deadline,
@@ -322,8 +345,7 @@ static void test_poll(void)
 	ret = poll(ports, 129, 0);
 	ktap_result(ret == -XEN_EINVAL, "129 ports: -EINVAL (%d)", (int)ret);
 	irq_enable();
-	port_mask(b.port, false);
-	close_port(b.port);
+	release_masked(port);
 }
 
 /* An interdomain channel from the guest to itself, as a loopback. */
@@ -394,7 +416,7 @@ static void test_other_ops(void)
 void guest_main(const struct hvm_start_info *si)
 {
 	(void)si;
-	ktap_plan(37);
+	ktap_plan(38);
 	test_setup();
 	if (!shared)
 		shutdown(SHUTDOWN_crash);

@@ -23,6 +23,9 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id);
 void vcpu_switch_in(struct hv_cpu *cpu);
 void vcpu_switch_out(struct hv_cpu *cpu);
 
+/* Why V may not run now, as a KXEN_RUN_*, or 0. */
+long vcpu_may_not_run(const struct vcpu *v);
+
 /*
  * The rest are called under domain_lock, but for the exits' own calls.
  *
