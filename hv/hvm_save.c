@@ -24,9 +24,8 @@
 #include <xen/domctl.h>
 
 /* Xen's reset values: IA32_MTRRCAP with WC, fixed ranges and 8 pairs. */
-#define MTRRCAP_RESET		(BIT(10) | BIT(8) | MTRR_VCNT)
+#define MTRRCAP_RESET		(MTRRCAP_WC | MTRRCAP_FIX | MTRR_VCNT)
 #define PAT_RESET		0x0007040600070406ull
-#define MTRRCAP_VCNT		0xff
 #define FCW_RESET		0x037f
 #define MXCSR_RESET		0x1f80
 #define RFLAGS_MBS		BIT(1)
@@ -146,7 +145,7 @@ static void save_mtrr(const struct vcpu *v, struct hvm_hw_mtrr *m)
 
 	*m = (struct hvm_hw_mtrr){
 		.msr_pat_cr = v->pat,
-		.msr_mtrr_cap = MTRRCAP_RESET,
+		.msr_mtrr_cap = mtrr_cap(&v->mtrr),
 		.msr_mtrr_def_type = v->mtrr.def_type,
 	};
 	for (i = 0; i < MTRR_VCNT; i++) {

@@ -1,10 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RDMSR and WRMSR of the MSRs a vendor intercepts. Xen's hypercall-page
- * MSR is common; the vendor says what its own MSRs read and accept.
+ * MSR is common, and so are a guest's MTRRs; the vendor says what its
+ * own MSRs read and accept.
  */
+#include <hv/domain.h>
+#include <hv/errno.h>
 #include <hv/hv.h>
+#include <hv/mtrr.h>
 #include <hv/vcpu_ops.h>
+#include <hv/x86_arch.h>
+
+/*
+ * A guest vCPU's MTRRs, as Xen emulates them for HVM: kept per vCPU
+ * (in Xen's save record too), with the CPU's checks on writes
+ * (IA32_MTRRCAP is read-only). Nested paging keeps the host's memory
+ * types, so they change nothing else. -ENOENT when MSR is not one.
+ */
+static int guest_mtrr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
+{
+	struct mtrr_state *s = &cpu->vcpu->mtrr;
+	u64 start, end;
+
+	if (!write)
+		return mtrr_read(s, msr, val);
+	if (msr == MSR_MTRRCAP)
+		return -EPERM;
+	return mtrr_write(s, msr, *val, &start, &end);
+}
 
 int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr)
 {
@@ -13,7 +36,9 @@ int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr)
 	int err;
 
 	if (msr != MSR_HYPERCALL_PAGE) {
-		err = vendor_msr(cpu, msr, write, &val);
+		err = cpu->vcpu ? guest_mtrr(cpu, msr, write, &val) : -ENOENT;
+		if (err == -ENOENT)
+			err = vendor_msr(cpu, msr, write, &val);
 	} else if (write) {
 		err = hypercall_page_write(cpu, val);
 	} else {

@@ -12,9 +12,6 @@
 #include <hv/mtrr.h>
 #include <hv/x86_arch.h>
 
-#define MTRRCAP_VCNT		0xffull
-#define MTRRCAP_FIX		BIT_ULL(8)
-#define MTRRCAP_WC		BIT_ULL(10)
 #define MTRR_TYPE		0xffull
 #define MTRR_DEF_FE		BIT_ULL(10)
 #define MTRR_DEF_E		BIT_ULL(11)
@@ -41,6 +38,38 @@ void mtrr_init(struct mtrr_state *s, u64 mtrrcap, unsigned int phys_addr_bits)
 		.addr_mask = phys_addr_bits < 64 ?
 			     (1ull << phys_addr_bits) - 1 : ~0ull,
 	};
+}
+
+u64 mtrr_cap(const struct mtrr_state *s)
+{
+	return s->nr_var | (s->has_fixed ? MTRRCAP_FIX : 0) |
+	       (s->has_wc ? MTRRCAP_WC : 0);
+}
+
+int mtrr_read(const struct mtrr_state *s, u32 msr, u64 *val)
+{
+	unsigned int i;
+
+	if (msr == MSR_MTRRCAP) {
+		*val = mtrr_cap(s);
+		return 0;
+	}
+	if (msr == MSR_MTRR_DEF_TYPE) {
+		*val = s->def_type;
+		return 0;
+	}
+	i = msr - MSR_MTRR_PHYS_BASE0;
+	if (i < 2 * s->nr_var) {
+		*val = i % 2 ? s->var_mask[i / 2] : s->var_base[i / 2];
+		return 0;
+	}
+	for (i = 0; s->has_fixed && i < MTRR_FIXED_MSRS; i++) {
+		if (msr == fixed_msrs[i]) {
+			*val = s->fixed[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 u32 mtrr_msr(const struct mtrr_state *s, unsigned int n)

@@ -3,8 +3,8 @@
  * Unit tests for hv/mtrr.c: the type of an address under fixed and
  * variable ranges and their precedence (SDM vol. 3, "MTRR
  * Precedences"), runs of one type, which writes the CPU would refuse,
- * what a write changes, and the types landing in an EPT dom0 map
- * without changing what it maps.
+ * what a write changes, reads of every MTRR MSR, and the types landing
+ * in an EPT dom0 map without changing what it maps.
  */
 #include <stdlib.h>
 #include <hv/errno.h>
@@ -309,12 +309,40 @@ static void test_apply_to_ept(void)
 	free(pool.va);
 }
 
+/* RDMSR of each MTRR MSR returns what was written; others are -ENOENT. */
+static void test_reads(void)
+{
+	struct mtrr_state s, nofix;
+	u64 cap = 0, def = 0, base = 0, mask = 0, fix = 0, v = 0;
+
+	pc_layout(&s);
+	ktap_test_result(!mtrr_read(&s, MSR_MTRRCAP, &cap) &&
+			 cap == CAP_8_FIX_WC && mtrr_cap(&s) == cap,
+			 "IA32_MTRRCAP reads back as given: %#llx",
+			 (unsigned long long)cap);
+	ktap_test_result(!mtrr_read(&s, MSR_MTRR_DEF_TYPE, &def) &&
+			 def == (DEF_E | DEF_FE | MEM_WB) &&
+			 !mtrr_read(&s, MSR_MTRR_PHYS_BASE0, &base) &&
+			 base == (3 * GiB | MEM_UC) &&
+			 !mtrr_read(&s, MSR_MTRR_PHYS_BASE0 + 1, &mask) &&
+			 mask == (((~(GiB - 1)) & ((1ull << PHYS_BITS) - 1)) | VALID) &&
+			 !mtrr_read(&s, MSR_MTRR_FIX4K_C0000 + 7, &fix) &&
+			 fix == BYTES(MEM_WP),
+			 "the default type, a variable pair and a fixed range read back");
+	mtrr_init(&nofix, 2, PHYS_BITS);
+	ktap_test_result(mtrr_read(&s, MSR_MTRR_PHYS_BASE0 + 16, &v) == -ENOENT &&
+			 mtrr_read(&nofix, MSR_MTRR_FIX64K_00000, &v) == -ENOENT &&
+			 mtrr_read(&s, 0x10, &v) == -ENOENT,
+			 "past the variable pairs, fixed ranges without FIX, other MSRs: -ENOENT");
+}
+
 int main(void)
 {
-	ktap_print_header(20);
+	ktap_print_header(23);
 	test_pc_layout();
 	test_precedence();
 	test_writes();
+	test_reads();
 	test_apply_to_ept();
 	return ktap_finished();
 }

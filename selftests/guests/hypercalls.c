@@ -459,11 +459,40 @@ static void test_others(void)
 		    "an unknown hypercall is -ENOSYS");
 }
 
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void wrmsr(uint32_t msr, uint64_t val)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
+		     "d"((uint32_t)(val >> 32)) : "memory");
+}
+
+/* The MTRRs Xen emulates for HVM: 8 variable pairs, fixed ranges, WC. */
+static void test_mtrrs(void)
+{
+	uint64_t cap = rdmsr(0xfe);
+
+	wrmsr(0x2ff, 0xc06);		/* enabled, fixed enabled, WB */
+	wrmsr(0x200, 0x80000000ull | 0);	/* base 2 GiB, UC */
+	wrmsr(0x259, 0x0606060606060606ull);	/* 16K at A0000: WB */
+	ktap_result(cap == 0x508 && rdmsr(0x2ff) == 0xc06 &&
+		    rdmsr(0x200) == 0x80000000ull &&
+		    rdmsr(0x259) == 0x0606060606060606ull,
+		    "MTRRs: IA32_MTRRCAP %#llx; the default type, a base and a fixed range read back",
+		    (unsigned long long)cap);
+}
+
 void guest_main(const struct hvm_start_info *si)
 {
 	start_info = si;
 	bad_address = low_ram_end();
-	ktap_plan(49);
+	ktap_plan(50);
 	test_params();
 	test_memory_map();
 	test_reservation();
@@ -472,6 +501,7 @@ void guest_main(const struct hvm_start_info *si)
 	test_vcpu_info();
 	test_own_memory();
 	test_others();
+	test_mtrrs();
 	if (!ktap_all_ok())
 		shutdown(SHUTDOWN_crash);
 }

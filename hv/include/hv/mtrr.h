@@ -14,6 +14,10 @@
 #include <hv/p2m.h>
 
 #define MTRR_FIXED_MSRS	11
+/* IA32_MTRRCAP: the variable ranges, and the fixed ones and WC if there. */
+#define MTRRCAP_VCNT		0xffull
+#define MTRRCAP_FIX		BIT_ULL(8)
+#define MTRRCAP_WC		BIT_ULL(10)
 /* PHYS_BASE0 .. PHYS_MASK39 fill the MSRs up to the fixed-range ones. */
 #define MTRR_MAX_VAR	40
 
@@ -30,6 +34,15 @@ struct mtrr_state {
 
 /* Empty MTRRs (all disabled) of a CPU with IA32_MTRRCAP MTRRCAP. */
 void mtrr_init(struct mtrr_state *s, u64 mtrrcap, unsigned int phys_addr_bits);
+
+/* The IA32_MTRRCAP of S. */
+u64 mtrr_cap(const struct mtrr_state *s);
+
+/*
+ * RDMSR of MSR (IA32_MTRRCAP or one of S's MTRRs) into *VAL: 0, or
+ * -ENOENT when it is none of those.
+ */
+int mtrr_read(const struct mtrr_state *s, u32 msr, u64 *val);
 
 /* The Nth of S's MSRs, counting from 0; 0 past the last. */
 u32 mtrr_msr(const struct mtrr_state *s, unsigned int n);
