@@ -59,21 +59,30 @@ build/selftests/xen/vcpu_run: userspace/pvh_build.c userspace/pvh_build.h
 # built with Xen's public headers and nothing else of /usr/include.
 GUEST_CFLAGS := -std=gnu11 -m32 -O2 -Wall -Werror -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -I$(HV_XEN_INCLUDE) \
-	-Iinclude -Ihv/include -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-Iinclude -Ihv/include -Iselftests/guests -fno-pic -fno-stack-protector \
+	-fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -fcf-protection=none
 # The hypervisor's vsnprintf formats their output.
 GUEST_LIB := selftests/guests/lib/entry.S selftests/guests/lib/lib.c \
 	hv/vsnprintf.c
 
-build/selftests/guests/%.elf: selftests/guests/%.c $(GUEST_LIB) \
-		selftests/guests/lib/guest.h selftests/guests/lib/segments.h \
-		selftests/guests/lib/guest.lds \
-		| $(HV_XEN_INCLUDE)/xen
+GUEST_DEPS := $(GUEST_LIB) selftests/guests/lib/guest.h \
+	selftests/guests/lib/segments.h selftests/guests/lib/guest.lds
+define build_guest
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -nostdlib -static -Wl,-m,elf_i386 \
 		-Wl,-T,selftests/guests/lib/guest.lds -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments \
 		-o $@ $(GUEST_LIB) $<
+endef
+
+build/selftests/guests/%.elf: selftests/guests/%.c $(GUEST_DEPS) \
+		| $(HV_XEN_INCLUDE)/xen
+	$(build_guest)
+
+# scripts/bench's guest: a benchmark, kept apart from the tests.
+build/bench/%.elf: scripts/bench.d/%.c $(GUEST_DEPS) | $(HV_XEN_INCLUDE)/xen
+	$(build_guest)
 
 build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h)
 	@mkdir -p $(@D)
