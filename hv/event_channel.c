@@ -50,10 +50,25 @@ struct evtchn {
 _Static_assert(EVTCHN_BUCKETS * EVTCHNS_PER_BUCKET == 4096,
 	       "the buckets hold the 2-level ABI's 64 x 64 ports");
 
+/* The bits in a word of the 2-level ABI: a guest long. */
+static u32 bits_per_word(const struct domain *d)
+{
+	return d->has_32bit_shinfo ? 32 : 64;
+}
+
 /* The 2-level ABI's limit: a selector word of words of ports. */
 static u32 max_evtchns(const struct domain *d)
 {
-	return d->has_32bit_shinfo ? 32 * 32 : 64 * 64;
+	return bits_per_word(d) * bits_per_word(d);
+}
+
+/*
+ * Whether PORT has pending and mask bits in D's shared_info: not past a
+ * 32-bit layout latched after it was bound.
+ */
+static bool port_has_bits(const struct domain *d, u32 port)
+{
+	return d->shared_info && port < max_evtchns(d);
 }
 
 static struct evtchn *evtchn_from_port(const struct domain *d, u32 port)
@@ -132,11 +147,10 @@ static void check_pollers(struct domain *d, u32 port)
 static void evtchn_set_pending(struct domain *d, u32 vcpu, u32 port)
 {
 	struct vcpu *v = domain_vcpu(d, vcpu);
-	u32 word = port / (d->has_32bit_shinfo ? 32 : 64);
+	u32 word = port / bits_per_word(d);
 	u8 *sel;
 
-	/* A port past a 32-bit layout latched after it was bound: none. */
-	if (!v || !d->shared_info || port >= max_evtchns(d))
+	if (!v || !port_has_bits(d, port))
 		return;
 	if (guest_test_and_set_bit(evtchn_pending_map(d), port))
 		return;
@@ -152,7 +166,7 @@ static void evtchn_unmask_port(struct domain *d, const struct evtchn *chn,
 			       u32 port)
 {
 	struct vcpu *v = domain_vcpu(d, chn->notify_vcpu);
-	u32 word = port / (d->has_32bit_shinfo ? 32 : 64);
+	u32 word = port / bits_per_word(d);
 	u8 *sel = v ? pending_sel(v) : NULL;
 
 	if (guest_test_and_clear_bit(evtchn_mask_map(d), port) &&
@@ -233,7 +247,7 @@ static bool virq_is_global(u32 virq)
 /* Xen's evtchn_free(): PORT of D, with its pending bit cleared. */
 static void free_port(struct domain *d, struct evtchn *chn, u32 port)
 {
-	if (d->shared_info && port < max_evtchns(d))
+	if (port_has_bits(d, port))
 		guest_test_and_clear_bit(evtchn_pending_map(d), port);
 	*chn = (struct evtchn){ .state = ECS_FREE };
 }
@@ -310,7 +324,7 @@ long evtchn_port_poll(struct domain *d, u32 port)
 
 	if (!chn || chn->state <= ECS_RESERVED)
 		return -XEN_EINVAL;
-	return d->shared_info && port < max_evtchns(d) &&
+	return port_has_bits(d, port) &&
 	       guest_test_bit(evtchn_pending_map(d), port);
 }
 
@@ -502,8 +516,7 @@ static long unmask(struct domain *d, u32 port)
 
 	if (!chn)
 		return -XEN_EINVAL;
-	if (chn->state > ECS_RESERVED && d->shared_info &&
-	    port < max_evtchns(d))
+	if (chn->state > ECS_RESERVED && port_has_bits(d, port))
 		evtchn_unmask_port(d, chn, port);
 	return 0;
 }

@@ -11,8 +11,8 @@
 #include <hv/domain.h>
 #include <hv/event_channel.h>
 #include <hv/hv.h>
-#include <hv/xen.h>
 #include <hv/vcpu_run.h>
+#include <hv/xen.h>
 #include <xen/hvm/params.h>
 
 void domain_set_callback_via(struct domain *d, u64 via)

@@ -9,8 +9,6 @@
  */
 #include "lib/guest.h"
 
-#define CALLBACK_VECTOR	0xf3
-
 static uint8_t shared_page[4096] __attribute__((aligned(4096)));
 
 /* Nanoseconds per call of FN over N calls, by the TSC. */

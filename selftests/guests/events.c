@@ -10,8 +10,6 @@
  */
 #include "lib/guest.h"
 
-/* Linux's HYPERVISOR_CALLBACK_VECTOR. */
-#define CALLBACK_VECTOR		0xf3
 #define MS			1000000ull
 
 static uint8_t shared_page[4096] __attribute__((aligned(4096)));

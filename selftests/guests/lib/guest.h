@@ -101,6 +101,8 @@ static inline uint64_t rdtsc(void)
  * EVENT_PORTS). Returns the set_param result.
  */
 #define EVENT_PORTS	64
+/* The vector to use: Linux's HYPERVISOR_CALLBACK_VECTOR. */
+#define CALLBACK_VECTOR	0xf3
 long events_init(struct shared_info *shared, uint8_t vector);
 /* The callback vector's gate (entry.S), and the C it calls. */
 void upcall_entry(void);
