@@ -488,11 +488,29 @@ static void test_mtrrs(void)
 		    (unsigned long long)cap);
 }
 
+/*
+ * AMD's system configuration MSRs, which Linux reads unchecked at boot:
+ * 0 on Xen's SVM (SYSCFG, TOP_MEM1 and 2, VM_CR, EX_CFG).
+ */
+static void test_amd_config_msrs(void)
+{
+	static const uint32_t msrs[] = {
+		0xc0010010, 0xc001001a, 0xc001001d, 0xc0010114, 0xc001102c,
+	};
+	uint64_t any = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		any |= rdmsr(msrs[i]);
+	ktap_result(any == 0,
+		    "AMD's SYSCFG, TOP_MEM1/2, VM_CR and EX_CFG read as 0");
+}
+
 void guest_main(const struct hvm_start_info *si)
 {
 	start_info = si;
 	bad_address = low_ram_end();
-	ktap_plan(50);
+	ktap_plan(51);
 	test_params();
 	test_memory_map();
 	test_reservation();
@@ -502,6 +520,7 @@ void guest_main(const struct hvm_start_info *si)
 	test_own_memory();
 	test_others();
 	test_mtrrs();
+	test_amd_config_msrs();
 	if (!ktap_all_ok())
 		shutdown(SHUTDOWN_crash);
 }

@@ -473,7 +473,9 @@ static void swap_debug_registers(u64 *save, const u64 *load)
 
 /*
  * The MSRs a guest's VMCB does not hold that it may use: EFER and PAT
- * (msr_emulate() does Xen's hypercall page); the rest are #GP.
+ * (msr_emulate() does Xen's hypercall page), and AMD's memory and SVM
+ * configuration, which read as 0 as on Xen (Linux reads SYSCFG without
+ * a fixup); the rest are #GP.
  */
 static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
@@ -501,6 +503,15 @@ static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 			return -EPERM;
 		vmcb->save.g_pat = *val;
 		cpu->vcpu->pat = *val;
+		return 0;
+	case MSR_AMD_SYSCFG:
+	case MSR_AMD_TOP_MEM1:
+	case MSR_AMD_TOP_MEM2:
+	case MSR_VM_CR:
+	case MSR_AMD_EX_CFG:
+		if (write)
+			return -EPERM;
+		*val = 0;
 		return 0;
 	default:
 		return -EPERM;

@@ -38,6 +38,8 @@
 #define XEN_ENOSYS	38
 #define XEN_EEXIST	17
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 void guest_main(const struct hvm_start_info *si);
 
 /* Hypercall NR with up to five arguments, in the 32-bit ABI. */
