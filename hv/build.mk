@@ -19,7 +19,7 @@ HV_XEN_INCLUDE := $(HV_OUT)/include
 
 HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Iinclude -Ihv/include -I$(HV_XEN_INCLUDE) -fno-common -fno-stack-protector \
+	-Iinclude -Ihv/include -Idm/include -I$(HV_XEN_INCLUDE) -fno-common -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fpie -mno-red-zone \
 	-mgeneral-regs-only -fcf-protection=branch -include hv/include/hv/hidden.h
 

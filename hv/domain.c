@@ -66,6 +66,8 @@ static struct vcpu *vcpu_alloc(struct domain *d, u32 id)
 		.timer_armed = NO_DEADLINE,
 	};
 	vcpu_reset_cache_attrs(v);
+	if (d->id)
+		vlapic_reset(&v->vlapic, id);
 	if (d->id && vcpu_ops->vcpu_create) {
 		v->fpu = page_alloc(&hv_pool);
 		if (!v->fpu || vcpu_ops->vcpu_create(v)) {

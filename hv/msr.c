@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RDMSR and WRMSR of the MSRs a vendor intercepts. Xen's hypercall-page
- * MSR is common, and so are a guest's MTRRs; the vendor says what its
- * own MSRs read and accept.
+ * MSR is common, and so are a guest's local APIC MSRs and MTRRs; the
+ * vendor says what its own MSRs read and accept.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -29,6 +29,16 @@ static int guest_mtrr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 	return mtrr_write(s, msr, *val, &start, &end);
 }
 
+/* A guest's MSRs that are common to the vendors; -ENOENT for the rest. */
+static int guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
+{
+	int err = vcpu_lapic_msr(cpu->vcpu, msr, write, val);
+
+	if (err == -ENOENT)
+		err = guest_mtrr(cpu, msr, write, val);
+	return err;
+}
+
 int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr)
 {
 	u32 msr = cpu->regs[REG_RCX];
@@ -36,7 +46,7 @@ int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr)
 	int err;
 
 	if (msr != MSR_HYPERCALL_PAGE) {
-		err = cpu->vcpu ? guest_mtrr(cpu, msr, write, &val) : -ENOENT;
+		err = cpu->vcpu ? guest_msr(cpu, msr, write, &val) : -ENOENT;
 		if (err == -ENOENT)
 			err = vendor_msr(cpu, msr, write, &val);
 	} else if (write) {

@@ -4,9 +4,10 @@
  * names a vector with HVM_PARAM_CALLBACK_IRQ, and while the upcall flag
  * in a vCPU's vcpu_info is set, that vector is injected as the vCPU
  * enters with interrupts on (Xen's hvm_vcpu_has_pending_irq()). The
- * vector goes past the local APIC, so it needs no EOI. The per-vCPU
- * vector of HVMOP_set_evtchn_upcall_vector goes through the local APIC
- * in Xen, and comes with its emulation.
+ * vector goes past the local APIC, so it needs no EOI; it comes before
+ * the local APIC's own interrupts. The per-vCPU vector of
+ * HVMOP_set_evtchn_upcall_vector, which goes through the local APIC in
+ * Xen, is not offered (no XEN_HVM_CPUID_UPCALL_VECTOR).
  */
 #include <hv/domain.h>
 #include <hv/event_channel.h>
@@ -32,14 +33,22 @@ void domain_set_callback_via(struct domain *d, u64 via)
 
 int vcpu_pending_vector(const struct vcpu *v)
 {
-	u8 *pending;
+	int lapic;
 
-	if (!v->domain->has_callback_vector)
-		return -1;
-	pending = vcpu_info_of(v);	/* evtchn_upcall_pending, byte 0 */
-	if (!pending || !__atomic_load_n(pending, __ATOMIC_ACQUIRE))
-		return -1;
-	return v->domain->callback_vector;
+	if (v->domain->has_callback_vector) {
+		u8 *pending = vcpu_info_of(v);	/* evtchn_upcall_pending */
+
+		if (pending && __atomic_load_n(pending, __ATOMIC_ACQUIRE))
+			return v->domain->callback_vector;
+	}
+	lapic = vlapic_pending(&v->vlapic);
+	return lapic < 0 ? -1 : lapic | VECTOR_FROM_LAPIC;
+}
+
+void vcpu_ack_vector(struct vcpu *v, int pending)
+{
+	if (pending & VECTOR_FROM_LAPIC)
+		vlapic_ack(&v->vlapic, (u8)pending);
 }
 
 void vcpu_mark_events_pending(struct vcpu *v)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A guest vCPU's timers, as Xen 4.17 keeps them: VCPUOP's singleshot and
- * periodic timers, which raise VIRQ_TIMER, and SCHEDOP_poll's timeout.
+ * periodic timers, which raise VIRQ_TIMER, SCHEDOP_poll's timeout, and
+ * the local APIC's timer (dm/vlapic.c), which raises its LVT vector.
  * As in Xen, the periodic timer runs only while its vCPU may run: it
  * does not wake a blocked vCPU, and fires once on its way back in if a
  * period passed meanwhile.
@@ -37,6 +38,8 @@ u64 vcpu_next_deadline(const struct vcpu *v)
 		next = v->periodic_deadline;
 	if (v->polling && v->poll_deadline < next)
 		next = v->poll_deadline;
+	if (v->vlapic.timer_deadline < next)
+		next = v->vlapic.timer_deadline;
 	return next;
 }
 
@@ -57,10 +60,12 @@ void vcpu_timers_expire(struct vcpu *v)
 		v->poll_deadline = NO_DEADLINE;
 		vcpu_kick(v);
 	}
+	/* Unlike the periodic timer, it wakes a vCPU blocked in HLT. */
+	if (vlapic_timer_expire(&v->vlapic, now))
+		vcpu_kick(v);
 }
 
-/* V's thread has a later deadline armed than V now has: it must re-arm. */
-static void deadline_moved(struct vcpu *v)
+void vcpu_timer_changed(struct vcpu *v)
 {
 	struct hv_cpu *cpu = this_cpu();
 
@@ -81,7 +86,7 @@ void vcpu_set_singleshot(struct vcpu *v, u64 deadline)
 		return;
 	}
 	v->singleshot_deadline = deadline;
-	deadline_moved(v);
+	vcpu_timer_changed(v);
 }
 
 void vcpu_set_periodic(struct vcpu *v, u64 period)
@@ -90,11 +95,11 @@ void vcpu_set_periodic(struct vcpu *v, u64 period)
 	if (!period)
 		return;
 	v->periodic_deadline = system_time() + period;
-	deadline_moved(v);
+	vcpu_timer_changed(v);
 }
 
 void vcpu_set_poll_timeout(struct vcpu *v, u64 deadline)
 {
 	v->poll_deadline = deadline;
-	deadline_moved(v);
+	vcpu_timer_changed(v);
 }

@@ -17,10 +17,7 @@ static struct shared_info *shared;
 
 static uint64_t now_ns(void)
 {
-	struct vcpu_time_info t;
-
-	pvclock_snapshot(&t, &shared->vcpu_info[0].time);
-	return pvclock_ns(&t, rdtsc());
+	return pvclock_now(shared);
 }
 
 /* Microseconds from DEADLINE to T, negative when T is before it. */

@@ -459,20 +459,6 @@ static void test_others(void)
 		    "an unknown hypercall is -ENOSYS");
 }
 
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t val)
-{
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
-		     "d"((uint32_t)(val >> 32)) : "memory");
-}
-
 /* The MTRRs Xen emulates for HVM: 8 variable pairs, fixed ranges, WC. */
 static void test_mtrrs(void)
 {

@@ -7,7 +7,8 @@
 # (--memory, --cmdline, --ramdisk), a timeout and an interrupt taking the
 # domain down, usage errors, and the KTAP reports of the guests that
 # check Xen's interfaces themselves: hypercalls (what a guest may ask of
-# Xen) and events (event channels, the upcall, timers, block and poll).
+# Xen), events (event channels, the upcall, timers, block and poll) and
+# lapic (the emulated local APIC: xAPIC, x2APIC, its timer and IPIs).
 # Guests run on AMD SVM only so far.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +64,7 @@ no_vcpu_threads()
 	! grep -qs '^kxen-d' /proc/[0-9]*/comm
 }
 
-ktap_header 16
+ktap_header 17
 kxen_skip_all_unless_virt
 grep -q AuthenticAMD /proc/cpuinfo ||
 	ktap_skip_rest "kxen boot" "guests run on AMD SVM only so far"
@@ -119,6 +120,7 @@ expect "a usage error: exit 2" 2 stderr '^usage: kxen boot'
 guest_report hypercalls "the guest's own checks of Xen's hypercalls" \
 	--cmdline "now=$(date +%s)"
 guest_report events "event channels, the upcall and timers, as a guest sees them"
+guest_report lapic "the local APIC: registers, IPIs, timer modes, x2APIC"
 rmmod kxen
 kxen_no_kernel_trouble
 ktap_finished

@@ -9,6 +9,7 @@
  * The lab's CPU (QEMU) has no NRIPS, so the length of every emulated
  * instruction is known here; with NRIPS the CPU's next RIP is used.
  */
+#include <dm/mmio.h>
 #include <hv/errno.h>
 #include <hv/domain.h>
 #include <hv/event_channel.h>
@@ -526,6 +527,37 @@ static void guest_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
 }
 
 /*
+ * A nested page fault: the guest touched guest-physical memory with no
+ * RAM. An emulated device there (the local APIC) gets the access, as
+ * the faulting instruction makes it; anything else crashes the guest.
+ */
+static void guest_mmio(struct hv_cpu *cpu, struct vmcb *vmcb)
+{
+	u64 gpa = vmcb->control.exit_info_2, next_rip;
+	struct insn_site site = {
+		.rip = vmcb->save.rip,
+		.cs_base = vmcb->save.cs.base,
+		.mode = cpu->guest_long_mode ? INSN_MODE_64 :
+			(vmcb->save.cs.attrib & SEG_ATTRIB_DB) ? INSN_MODE_32 :
+								 INSN_MODE_16,
+	};
+	int ret;
+
+	cpu->regs[REG_RSP] = vmcb->save.rsp;
+	ret = mmio_emulate(cpu, gpa, &site, &next_rip);
+	if (!ret) {
+		vmcb->save.rsp = cpu->regs[REG_RSP];
+		vmcb->save.rip = next_rip;
+	} else if (ret == -ENOENT) {
+		guest_crash(cpu, "access to a guest-physical address with no RAM (address, rip)",
+			    gpa, site.rip);
+	} else {
+		guest_crash(cpu, "a device access by an instruction kxen does not emulate (address, rip)",
+			    gpa, site.rip);
+	}
+}
+
+/*
  * Port I/O: a PVH guest has no ports, so as Xen answers an access no
  * device claims, reads are all ones and writes go nowhere. String I/O
  * would need the instruction emulator, which is not there yet.
@@ -612,9 +644,7 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 		vcpu_triple_fault(cpu, vmcb->save.rip);
 		return;
 	case SVM_EXIT_NPF:
-		/* Nothing is emulated in a PVH guest's physical map yet. */
-		guest_crash(cpu, "access to a guest-physical address with no RAM (address, rip)",
-			    vmcb->control.exit_info_2, vmcb->save.rip);
+		guest_mmio(cpu, vmcb);
 		return;
 	default:
 		/* SVM_EXIT_INVALID too: VMRUN refused the guest's state. */
@@ -675,24 +705,28 @@ static void switch_to_dom0(struct hv_cpu *cpu)
 }
 
 /*
- * The guest's upcall, if one is due: injected if the guest can take it
- * now (interrupts on, no interrupt shadow, no other event on its way),
- * or else asked for as a virtual interrupt whose delivery exits (VINTR),
- * so that it is injected once the guest can take it.
+ * The guest's next interrupt (its upcall, or its local APIC's), if one
+ * is due: injected if the guest can take it now (interrupts on, no
+ * interrupt shadow, no other event on its way), or else asked for as a
+ * virtual interrupt whose delivery exits (VINTR), so that it is
+ * injected once the guest can take it. The LAPIC's priorities are
+ * applied already, so the virtual interrupt ignores V_TPR.
  */
-static void guest_deliver_upcall(struct hv_cpu *cpu, struct vmcb *vmcb)
+static void guest_deliver_interrupt(struct hv_cpu *cpu, struct vmcb *vmcb)
 {
 	struct vmcb_control *c = &vmcb->control;
-	int vector = vcpu_pending_vector(cpu->vcpu);
+	int pending = vcpu_pending_vector(cpu->vcpu);
 
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
 	c->vintr &= ~(VINTR_IRQ | VINTR_IGN_TPR);
-	if (vector < 0)
+	if (pending < 0)
 		return;
 	if (!(c->event_inject & EVENT_INJECT_VALID) &&
 	    (vmcb->save.rflags & X86_RFLAGS_IF) &&
 	    !(c->interrupt_shadow & INTERRUPT_SHADOW)) {
-		c->event_inject = EVENT_INJECT_VALID | EVENT_INJECT_INTR | vector;
+		c->event_inject = EVENT_INJECT_VALID | EVENT_INJECT_INTR |
+				  (u8)pending;
+		vcpu_ack_vector(cpu->vcpu, pending);
 		return;
 	}
 	c->vintr |= VINTR_IRQ | VINTR_IGN_TPR;
@@ -727,7 +761,7 @@ int svm_handle_exit(struct hv_cpu *cpu)
 		switch_to_dom0(cpu);
 	vmcb = cpu->vmcb;
 	if (cpu->vcpu)
-		guest_deliver_upcall(cpu, vmcb);
+		guest_deliver_interrupt(cpu, vmcb);
 	if (!cpu->vcpu && cpu->pending_mc) {
 		cpu->pending_mc = false;
 		inject_exception(vmcb, X86_EXC_MC);

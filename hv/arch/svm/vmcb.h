@@ -118,6 +118,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define INTERRUPT_SHADOW	BIT_ULL(0)
 /* Segment attributes: the L bit (64-bit code). */
 #define SEG_ATTRIB_L		BIT(9)
+#define SEG_ATTRIB_DB		BIT(10)
 
 #define NESTED_CONTROL_NP_ENABLE	BIT_ULL(0)
 #define TLB_CONTROL_FLUSH_ALL		1

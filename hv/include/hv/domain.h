@@ -9,6 +9,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <dm/vlapic.h>
 #include <hv/cpumap.h>
 #include <hv/mtrr.h>
 #include <hv/p2m.h>
@@ -57,6 +58,8 @@ struct vcpu {
 	u64 periodic_deadline;
 	u64 poll_deadline;
 	u64 timer_armed;
+	/* Its emulated local APIC (dm/vlapic.c); guests' only. */
+	struct vlapic vlapic;
 	/*
 	 * Xen's runstate (hv/vcpu_run.c), in system time, and the guest address
 	 * it is copied to as the vCPU starts and stops running (0: none).

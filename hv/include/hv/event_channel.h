@@ -37,11 +37,15 @@ void vcpu_mark_events_pending(struct vcpu *v);
  */
 void domain_set_callback_via(struct domain *d, u64 via);
 /*
- * The vector V is to take now: the callback vector while its vcpu_info
- * has an upcall pending, or -1. Read at every entry, as Xen's
- * hvm_vcpu_has_pending_irq() does, so the guest's clearing of the flag
- * is what ends the upcall.
+ * The interrupt V is to take next, in Xen's hvm_vcpu_has_pending_irq()
+ * order: the callback vector while its vcpu_info has an upcall pending,
+ * else its local APIC's highest deliverable vector (with
+ * VECTOR_FROM_LAPIC set), else -1. Read at every entry, so the guest's
+ * clearing of the upcall flag is what ends the upcall.
  */
+#define VECTOR_FROM_LAPIC	0x100
 int vcpu_pending_vector(const struct vcpu *v);
+/* V takes PENDING (a vcpu_pending_vector()): the LAPIC's goes in service. */
+void vcpu_ack_vector(struct vcpu *v, int pending);
 
 #endif /* HV_EVENT_CHANNEL_H */

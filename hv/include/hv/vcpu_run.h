@@ -49,6 +49,12 @@ void vcpu_block(struct vcpu *v, bool interrupts_on);
 u64 vcpu_next_deadline(const struct vcpu *v);
 /* Fires what is due of V's timers. */
 void vcpu_timers_expire(struct vcpu *v);
+/*
+ * One of V's deadlines moved: if it is now sooner than the one V's
+ * thread has armed, the thread is to re-arm (V's run ends with
+ * KXEN_RUN_TIMER, or its thread is notified).
+ */
+void vcpu_timer_changed(struct vcpu *v);
 /* VCPUOP_set_singleshot_timer at DEADLINE (NO_DEADLINE: stop). */
 void vcpu_set_singleshot(struct vcpu *v, u64 deadline);
 /* VCPUOP_set_periodic_timer with PERIOD ns (0: stop). */

@@ -35,6 +35,33 @@ pvh_start:
 	call guest_start
 	ud2				/* guest_start() does not return */
 
+/* Two interrupt gates of a test's own: its C handlers, all registers kept. */
+	.globl irq_entry0, irq_entry1
+irq_entry0:
+	pushal
+	cld
+	pushl $0
+	call irq_dispatch
+	addl $4, %esp
+	popal
+	iret
+irq_entry1:
+	pushal
+	cld
+	pushl $1
+	call irq_dispatch
+	addl $4, %esp
+	popal
+	iret
+
+/* #GP from RDMSR or WRMSR: counted, and the 2-byte instruction skipped. */
+	.globl gp_entry
+gp_entry:
+	addl $4, %esp			/* the error code */
+	addl $2, (%esp)
+	incl gp_faults
+	iret
+
 /* Xen's callback vector: the C handler, with every register kept. */
 	.globl upcall_entry
 upcall_entry:

@@ -86,6 +86,8 @@ void pvclock_snapshot(struct vcpu_time_info *copy,
 		      const struct vcpu_time_info *t);
 /* Xen's system time by a pvclock snapshot at guest TSC value TSC, in ns. */
 uint64_t pvclock_ns(const struct vcpu_time_info *t, uint64_t tsc);
+/* Xen's system time now by vCPU 0's pvclock in SHARED, in ns. */
+uint64_t pvclock_now(const struct shared_info *shared);
 /* The TSC's rate Xen's CPUID leaf 0x40000003 gives, in kHz. */
 uint32_t tsc_khz(void);
 static inline uint64_t rdtsc(void)
@@ -94,6 +96,26 @@ static inline uint64_t rdtsc(void)
 
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
+		     "d"((uint32_t)(val >> 32)) : "memory");
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+		     : "a"(leaf), "c"(0));
 }
 
 /*
@@ -106,6 +128,21 @@ static inline uint64_t rdtsc(void)
 /* The vector to use: Linux's HYPERVISOR_CALLBACK_VECTOR. */
 #define CALLBACK_VECTOR	0xf3
 long events_init(struct shared_info *shared, uint8_t vector);
+/* An interrupt gate for VECTOR to ENTRY, in the guest's IDT. */
+void idt_set_gate(uint8_t vector, void (*entry)(void));
+/* A test's interrupt handler for VECTOR, in slot 0 or 1 of two. */
+void irq_handler_set(unsigned int slot, uint8_t vector, void (*handler)(void));
+void irq_entry0(void);
+void irq_entry1(void);
+void irq_dispatch(unsigned int slot);
+/*
+ * RDMSR and WRMSR that report whether they raised #GP (the gate is set
+ * at the first call), as Linux's rdmsr_safe().
+ */
+bool rdmsr_faults(uint32_t msr);
+bool wrmsr_faults(uint32_t msr, uint64_t val);
+void gp_entry(void);
+extern unsigned int gp_faults;
 /* The callback vector's gate (entry.S), and the C it calls. */
 void upcall_entry(void);
 void upcall_handler(void);

@@ -44,13 +44,6 @@ void shutdown(unsigned int reason)
 		asm volatile("ud2");	/* a triple fault if Xen returns */
 }
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	asm volatile("cpuid"
-		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-		     : "a"(leaf), "c"(0));
-}
-
 /* Xen's leaves start at 0x40000000 with "XenVMMXenVMM". */
 static bool hypercall_page_init(void)
 {
@@ -310,6 +303,14 @@ void pvclock_snapshot(struct vcpu_time_info *copy,
 	} while ((copy->version & 1) || copy->version != READ_SHARED(t->version));
 }
 
+uint64_t pvclock_now(const struct shared_info *shared)
+{
+	struct vcpu_time_info t;
+
+	pvclock_snapshot(&t, &shared->vcpu_info[0].time);
+	return pvclock_ns(&t, rdtsc());
+}
+
 uint64_t pvclock_ns(const struct vcpu_time_info *t, uint64_t tsc)
 {
 	uint64_t delta = tsc - t->tsc_timestamp;
@@ -328,29 +329,81 @@ uint32_t tsc_khz(void)
 {
 	uint32_t r[4];
 
-	asm volatile("cpuid"
-		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-		     : "a"(0x40000003), "c"(0));
+	cpuid(0x40000003, r);
 	return r[2];
 }
 
-long events_init(struct shared_info *shared, uint8_t vector)
+void idt_set_gate(uint8_t vector, void (*entry)(void))
 {
-	uint32_t handler = (uint32_t)(uintptr_t)upcall_entry;
+	uint32_t handler = (uint32_t)(uintptr_t)entry;
 	struct {
 		uint16_t limit;
 		uint32_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1,
 					   (uint32_t)(uintptr_t)idt };
+
+	idt[vector] = (handler & 0xffff) | (uint64_t)GUEST_CS << 16 |
+		      IDT_INTERRUPT_GATE << 32 | (uint64_t)(handler >> 16) << 48;
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+static void (*irq_handlers[2])(void);
+unsigned int gp_faults;
+
+void irq_handler_set(unsigned int slot, uint8_t vector, void (*handler)(void))
+{
+	irq_handlers[slot] = handler;
+	idt_set_gate(vector, slot ? irq_entry1 : irq_entry0);
+}
+
+void irq_dispatch(unsigned int slot)
+{
+	irq_handlers[slot]();
+}
+
+/* Runs the RDMSR or WRMSR in FN with the #GP gate in place. */
+static bool faults(void (*fn)(uint32_t msr, uint64_t *val), uint32_t msr,
+		   uint64_t *val)
+{
+	unsigned int before;
+
+	idt_set_gate(13, gp_entry);
+	before = __atomic_load_n(&gp_faults, __ATOMIC_SEQ_CST);
+	fn(msr, val);
+	return __atomic_load_n(&gp_faults, __ATOMIC_SEQ_CST) != before;
+}
+
+static void do_rdmsr(uint32_t msr, uint64_t *val)
+{
+	*val = rdmsr(msr);
+}
+
+static void do_wrmsr(uint32_t msr, uint64_t *val)
+{
+	wrmsr(msr, *val);
+}
+
+bool rdmsr_faults(uint32_t msr)
+{
+	uint64_t val;
+
+	return faults(do_rdmsr, msr, &val);
+}
+
+bool wrmsr_faults(uint32_t msr, uint64_t val)
+{
+	return faults(do_wrmsr, msr, &val);
+}
+
+long events_init(struct shared_info *shared, uint8_t vector)
+{
 	struct xen_hvm_param p = {
 		.domid = DOMID_SELF,
 		.index = HVM_PARAM_CALLBACK_IRQ,
 		.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | vector,
 	};
 
-	idt[vector] = (handler & 0xffff) | (uint64_t)GUEST_CS << 16 |
-		      IDT_INTERRUPT_GATE << 32 | (uint64_t)(handler >> 16) << 48;
-	asm volatile("lidt %0" : : "m"(idtr));
+	idt_set_gate(vector, upcall_entry);
 	events_shared = shared;
 	return hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param,
 			  (unsigned long)&p);
