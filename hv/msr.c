@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RDMSR and WRMSR of the MSRs a vendor intercepts. Xen's hypercall-page
- * MSR is common, and so are a guest's local APIC MSRs and MTRRs; the
- * vendor says what its own MSRs read and accept.
+ * MSR is common, and so are a guest's TSC_AUX, local APIC, machine-check
+ * MSRs and MTRRs; the vendor says what its own MSRs read and accept.
  */
+#include <hv/cpu_policy.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/hv.h>
 #include <hv/mtrr.h>
 #include <hv/vcpu_ops.h>
+#include <hv/x86.h>
 #include <hv/x86_arch.h>
+#include <xen/arch-x86/cpufeatureset.h>
 
 /*
  * A guest vCPU's MTRRs, as Xen emulates them for HVM: kept per vCPU
@@ -29,11 +32,45 @@ static int guest_mtrr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 	return mtrr_write(s, msr, *val, &start, &end);
 }
 
+/*
+ * IA32_TSC_AUX, which RDTSCP and RDPID return, where the guest's CPUID
+ * has either: kept per vCPU as in Xen, and put on the CPU by the vendor
+ * code while the vCPU runs.
+ */
+bool vcpu_has_tsc_aux(const struct vcpu *v)
+{
+	const struct cpu_policy *p = v->domain->cpu_policy;
+
+	return policy_has(p, XEN_X86_FEATURE_RDTSCP) ||
+	       policy_has(p, XEN_X86_FEATURE_RDPID);
+}
+
+static int guest_tsc_aux(struct vcpu *v, bool write, u64 *val)
+{
+	if (!vcpu_has_tsc_aux(v))
+		return -EPERM;
+	if (!write) {
+		*val = v->tsc_aux;
+		return 0;
+	}
+	if (*val >> 32)
+		return -EPERM;
+	v->tsc_aux = *val;
+	wrmsr(MSR_TSC_AUX, *val);
+	return 0;
+}
+
 /* A guest's MSRs that are common to the vendors; -ENOENT for the rest. */
 static int guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
-	int err = vcpu_lapic_msr(cpu->vcpu, msr, write, val);
+	struct vcpu *v = cpu->vcpu;
+	int err;
 
+	if (msr == MSR_TSC_AUX)
+		return guest_tsc_aux(v, write, val);
+	err = vcpu_lapic_msr(v, msr, write, val);
+	if (err == -ENOENT)
+		err = vmce_msr(v, msr, write, val);
 	if (err == -ENOENT)
 		err = guest_mtrr(cpu, msr, write, val);
 	return err;

@@ -492,11 +492,46 @@ static void test_amd_config_msrs(void)
 		    "AMD's SYSCFG, TOP_MEM1/2, VM_CR and EX_CFG read as 0");
 }
 
+/*
+ * Xen's vMCE: two banks, MCG_STATUS kept, each bank's CTL all ones and
+ * STATUS 0, banks past the two reading 0. And IA32_TSC_AUX, which
+ * RDTSCP returns, per vCPU where CPUID has RDTSCP.
+ */
+static void test_machine_check_and_tsc_aux(void)
+{
+	uint32_t r[4], aux;
+	bool rdtscp;
+
+	wrmsr(0x17a, 0);
+	ktap_result((rdmsr(0x179) & 0xff) == 2 && rdmsr(0x17a) == 0 &&
+		    rdmsr(0x404) == ~0ull && rdmsr(0x405) == 0 &&
+		    rdmsr(0x408) == 0,
+		    "vMCE: MCG_CAP %#llx, MC1_CTL all ones, no errors, no bank 2",
+		    (unsigned long long)rdmsr(0x179));
+	ktap_result(wrmsr_faults(0x405, 1) && !wrmsr_faults(0x405, 0) &&
+		    wrmsr_faults(0x4d0, 0),
+		    "vMCE #GPs: an error written to MC1_STATUS, MCG_EXT_CTL");
+	cpuid(0x80000001, r);
+	rdtscp = r[3] & (1u << 27);
+	cpuid(7, r);
+	if (!rdtscp && !(r[2] & (1u << 22))) {	/* nor RDPID */
+		ktap_result(rdmsr_faults(0xc0000103),
+			    "no RDTSCP or RDPID in CPUID: TSC_AUX is #GP");
+		return;
+	}
+	wrmsr(0xc0000103, 0x1234);
+	aux = 0x1234;
+	if (rdtscp)
+		asm volatile("rdtscp" : "=c"(aux) : : "eax", "edx");
+	ktap_result(aux == 0x1234 && rdmsr(0xc0000103) == 0x1234,
+		    "TSC_AUX: kept per vCPU, and RDTSCP returns it (%#x)", aux);
+}
+
 void guest_main(const struct hvm_start_info *si)
 {
 	start_info = si;
 	bad_address = low_ram_end();
-	ktap_plan(51);
+	ktap_plan(54);
 	test_params();
 	test_memory_map();
 	test_reservation();
@@ -507,6 +542,7 @@ void guest_main(const struct hvm_start_info *si)
 	test_others();
 	test_mtrrs();
 	test_amd_config_msrs();
+	test_machine_check_and_tsc_aux();
 	if (!ktap_all_ok())
 		shutdown(SHUTDOWN_crash);
 }

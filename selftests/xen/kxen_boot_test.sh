@@ -64,13 +64,27 @@ no_vcpu_threads()
 	! grep -qs '^kxen-d' /proc/[0-9]*/comm
 }
 
-ktap_header 17
+# Dom0's IA32_TSC_AUX on each CPU (its CPU and node, which RDTSCP and
+# RDPID return), through the msr driver; empty without it.
+dom0_tsc_aux()
+{
+	local msr
+
+	for msr in /dev/cpu/[0-9]*/msr; do
+		dd if="$msr" bs=8 count=1 skip=$((0xc0000103)) \
+			iflag=skip_bytes 2>/dev/null | od -An -tu8
+	done
+}
+
+ktap_header 18
 kxen_skip_all_unless_virt
 grep -q AuthenticAMD /proc/cpuinfo ||
 	ktap_skip_rest "kxen boot" "guests run on AMD SVM only so far"
 kxen_unload_if_loaded
 kxen_dmesg_mark
 kxen_load_or_bail
+modprobe -q msr 2>/dev/null
+tsc_aux_before=$(dom0_tsc_aux)
 
 boot --timeout 60 "$guests/hello.elf"
 expect "hello: its console on stdout, exit 0 on poweroff" 0 stdout \
@@ -119,6 +133,13 @@ expect "a usage error: exit 2" 2 stderr '^usage: kxen boot'
 # Dom0's clock is the hypercalls guest's check of the wallclock.
 guest_report hypercalls "the guest's own checks of Xen's hypercalls" \
 	--cmdline "now=$(date +%s)"
+# That guest set its own TSC_AUX: each CPU it ran on has dom0's back.
+if [ -n "$tsc_aux_before" ]; then
+	ktap_expect "dom0's TSC_AUX is its own again on every CPU" \
+		[ "$(dom0_tsc_aux)" = "$tsc_aux_before" ]
+else
+	ktap_skip "dom0's TSC_AUX is its own again on every CPU" "no msr driver"
+fi
 guest_report events "event channels, the upcall and timers, as a guest sees them"
 guest_report lapic "the local APIC: registers, IPIs, timer modes, x2APIC"
 rmmod kxen

@@ -684,6 +684,10 @@ static void switch_to_guest(struct hv_cpu *cpu)
 	vcpu_switch_in(cpu);
 	v->state_stale = false;
 	swap_debug_registers(cpu->dom0_dr, v->dr);
+	if (vcpu_has_tsc_aux(v)) {
+		cpu->dom0_tsc_aux = rdmsr(MSR_TSC_AUX);
+		wrmsr(MSR_TSC_AUX, v->tsc_aux);
+	}
 	vmcb->control.tsc_offset = v->tsc_offset;
 	/* Another vCPU, or a p2m changed since, may have used the ASID. */
 	vmcb->control.tlb_control = flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
@@ -698,6 +702,8 @@ static void switch_to_dom0(struct hv_cpu *cpu)
 	struct vmcb *vmcb = cpu->dom0_vmcb;
 
 	swap_debug_registers(cpu->vcpu->dr, cpu->dom0_dr);
+	if (vcpu_has_tsc_aux(cpu->vcpu))
+		wrmsr(MSR_TSC_AUX, cpu->dom0_tsc_aux);
 	vcpu_switch_out(cpu);
 	vmcb->save.rax = cpu->regs[REG_RAX];
 	cpu->vmcb = vmcb;
@@ -823,6 +829,7 @@ static long svm_read_state(struct hv_cpu *cpu, u64 buf, u64 size)
 const struct vcpu_ops svm_ops = {
 	.name = "AMD SVM",
 	.p2m_format = &npt_format,
+	.guest_mcg_cap = GUEST_MC_BANKS,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* vmmcall */
 	.prepare = svm_prepare,
 	.cpu_prepare = svm_cpu_prepare,

@@ -10,6 +10,7 @@
  * always exit on VMX. Writes to the MTRRs exit too: dom0's EPT carries
  * their types (hv/mtrr.h).
  */
+#include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
@@ -768,6 +769,8 @@ static long vmx_read_state(struct hv_cpu *cpu, u64 buf, u64 size)
 const struct vcpu_ops vmx_ops = {
 	.name = "Intel VMX",
 	.p2m_format = &ept_format,
+	/* MCG_SER_P, MCG_TES_P, MCG_CMCI_P */
+	.guest_mcg_cap = BIT_ULL(24) | BIT_ULL(11) | BIT_ULL(10) | GUEST_MC_BANKS,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },	/* vmcall */
 	.prepare = vmx_prepare,
 	.cpu_prepare = vmx_cpu_prepare,

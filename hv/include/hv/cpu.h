@@ -86,6 +86,7 @@ struct hv_cpu {
 	u64 dom0_regs[16];
 	u64 dom0_xcr0;
 	u64 dom0_dr[4];		/* DR0-3 */
+	u64 dom0_tsc_aux;	/* while a guest has its own */
 	/* SVM */
 	void *vmcb;		/* the current guest's: dom0's or a vCPU's */
 	void *dom0_vmcb;

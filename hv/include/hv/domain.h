@@ -27,6 +27,8 @@
 #define DOMAIN_MAX_VCPUS	128
 /* Pages of event channels a domain may have: the 2-level ABI's 4096. */
 #define EVTCHN_BUCKETS		16
+/* The machine-check banks a guest has (Xen's GUEST_MC_BANK_NUM). */
+#define GUEST_MC_BANKS		2
 /* No timer deadline (system time). */
 #define NO_DEADLINE		(~0ull)
 
@@ -81,6 +83,10 @@ struct vcpu {
 	s64 tsc_offset;
 	struct mtrr_state mtrr;
 	u64 pat;
+	u64 tsc_aux;			/* IA32_TSC_AUX (RDTSCP, RDPID) */
+	/* Xen's vMCE (hv/vmce.c): what the guest wrote. */
+	u64 mcg_status;
+	u64 mci_ctl2[GUEST_MC_BANKS];
 	/*
 	 * Execution (hv/vcpu_run.c): the vendor's control block (the VMCB),
 	 * made from REGS when STATE_STALE, and kept while the vCPU is off

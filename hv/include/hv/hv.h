@@ -121,5 +121,15 @@ int hypercall_page_write(struct hv_cpu *cpu, u64 val);
 typedef int (*vendor_msr_fn)(struct hv_cpu *cpu, u32 msr, bool write,
 			     u64 *val);
 int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr);
+/*
+ * Whether guest vCPU V has IA32_TSC_AUX (RDTSCP or RDPID): the vendor
+ * code puts v->tsc_aux on the CPU while V runs.
+ */
+bool vcpu_has_tsc_aux(const struct vcpu *v);
+/*
+ * Xen's vMCE MSRs of guest vCPU V (hv/vmce.c): 0, -EPERM for #GP, or
+ * -ENOENT when MSR is not one.
+ */
+int vmce_msr(struct vcpu *v, u32 msr, bool write, u64 *val);
 
 #endif /* HV_HV_H */

@@ -16,6 +16,11 @@ struct vcpu_ops {
 	const char *name;
 	/* The nested page-table format (NPT, EPT). */
 	const struct p2m_format *p2m_format;
+	/*
+	 * A guest's IA32_MCG_CAP, as Xen's vMCE gives it on this vendor's
+	 * CPUs: two banks, and Intel's SER, TES and CMCI.
+	 */
+	u64 guest_mcg_cap;
 	/* The guest's hypercall instruction, for the hypercall page. */
 	u8 hypercall_insn[3];
 	/* Linux context, once: state shared by all CPUs. */
