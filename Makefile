@@ -42,7 +42,8 @@ SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/foreign build/selftests/xen/vcpu_run \
 	build/selftests/xen/hvm_param \
 	build/selftests/guests/hello.elf build/selftests/guests/hypercalls.elf \
-	build/selftests/guests/events.elf build/selftests/guests/lapic.elf
+	build/selftests/guests/events.elf build/selftests/guests/lapic.elf \
+	build/selftests/guests/smp.elf
 
 selftests: $(SELFTEST_PROGS)
 

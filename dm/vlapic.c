@@ -314,7 +314,7 @@ bool vlapic_timer_expire(struct vlapic *l, u64 now)
 	return vlapic_set_irq(l, lvtt & APIC_VECTOR_MASK, false);
 }
 
-static void reset_registers(struct vlapic *l)
+void vlapic_init(struct vlapic *l)
 {
 	unsigned int i;
 	u32 ldr = get(l, APIC_LDR);
@@ -342,7 +342,7 @@ void vlapic_reset(struct vlapic *l, u32 vcpu_id)
 	l->apic_base = APIC_DEFAULT_BASE | APIC_BASE_ENABLE |
 		       (vcpu_id ? 0 : APIC_BASE_BSP);
 	set(l, APIC_ID, (vcpu_id * 2) << 24);
-	reset_registers(l);
+	vlapic_init(l);
 }
 
 /* Xen's vlapic_read_aligned(). */
@@ -539,8 +539,8 @@ static int x2apic_write_bits(u32 offset, u64 *allowed)
 		return 0;
 	case APIC_ICR:
 		*allowed = 0xffffffff00000000ull | APIC_VECTOR_MASK |
-			   APIC_DM_MASK | APIC_DEST_LOGICAL | BIT(14) |
-			   BIT(15) | APIC_SHORT_MASK;
+			   APIC_DM_MASK | APIC_DEST_LOGICAL | APIC_INT_ASSERT |
+			   APIC_INT_LEVELTRIG | APIC_SHORT_MASK;
 		return 0;
 	case APIC_SELF_IPI:
 		*allowed = APIC_VECTOR_MASK;

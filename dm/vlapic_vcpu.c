@@ -24,11 +24,22 @@
 #define MSR_X2APIC_FIRST	0x00000800
 #define MSR_X2APIC_LAST		0x000008ff
 
+/* An INIT or a startup IPI to T, as Xen's vlapic_init_sipi_one(). */
+static void init_sipi(struct vcpu *t, u32 icr)
+{
+	if ((icr & APIC_DM_MASK) == APIC_DM_STARTUP)
+		vcpu_startup_ipi(t, icr & APIC_VECTOR_MASK);
+	else if ((icr & (APIC_INT_LEVELTRIG | APIC_INT_ASSERT)) !=
+		 APIC_INT_LEVELTRIG)	/* not the INIT level de-assert */
+		vcpu_init_signal(t);
+}
+
 /*
- * The IPI V's ICR now holds, to the domain's vCPUs it names. INIT and
- * SIPI need vCPUs that start in real mode, and an NMI needs injecting
- * into a guest, neither of which kxen has yet: they are logged and
- * dropped. SMI and remote read are ignored, as by Xen.
+ * The IPI V's ICR now holds, to the domain's vCPUs it names: fixed and
+ * lowest-priority ones to those whose LAPIC is enabled, INIT and SIPI
+ * to any. An NMI needs injecting into a guest, which kxen does not do
+ * yet: it is logged and dropped. SMI and remote read are ignored, as by
+ * Xen.
  */
 static void send_ipi(struct vcpu *v)
 {
@@ -40,18 +51,25 @@ static void send_ipi(struct vcpu *v)
 
 	if (!vlapic_ipi_legal(src, icr))
 		return;
-	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST) {
-		if (mode != APIC_DM_SMI && (mode >> 8) != 3)
-			hv_printk("d%uv%u: IPI delivery mode %u not emulated (ICR %#x)\n",
-				  d->id, v->id, mode >> 8, icr);
+	if (mode == APIC_DM_NMI) {
+		hv_printk("d%uv%u: NMI IPIs are not emulated (ICR %#x)\n",
+			  d->id, v->id, icr);
 		return;
 	}
+	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST &&
+	    mode != APIC_DM_INIT && mode != APIC_DM_STARTUP)
+		return;
 	spin_lock(&domain_lock);
 	for (i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *t = d->vcpu[i];
 
-		if (!t || !vlapic_match_dest(&t->vlapic, src, icr, dest) ||
-		    !vlapic_enabled(&t->vlapic))
+		if (!t || !vlapic_match_dest(&t->vlapic, src, icr, dest))
+			continue;
+		if (mode == APIC_DM_INIT || mode == APIC_DM_STARTUP) {
+			init_sipi(t, icr);
+			continue;
+		}
+		if (!vlapic_enabled(&t->vlapic))
 			continue;
 		if (vlapic_set_irq(&t->vlapic, icr & APIC_VECTOR_MASK, false))
 			vcpu_kick(t);

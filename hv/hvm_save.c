@@ -180,6 +180,7 @@ static long save_records(struct writer *w, struct domain *d)
 			continue;
 		regs = v->regs;
 		regs.tsc = rdtsc() + v->tsc_offset;
+		regs.msr_tsc_aux = v->tsc_aux;
 		ret = put_record(w, HVM_SAVE_CODE(CPU), i, &regs, sizeof(regs));
 	}
 	for (i = 0; !ret && i < d->max_vcpus; i++) {
@@ -306,43 +307,52 @@ static u32 unfold_arbytes(u32 ar)
 	return ar;
 }
 
+long vcpu_set_state(struct vcpu *v, struct hvm_hw_cpu *c, const char *what)
+{
+	const char *why = cpu_record_invalid(v->domain, c);
+
+	if (why) {
+		hv_printk("d%uv%u: %s: %s\n", v->domain->id, v->id, what, why);
+		return -XEN_EINVAL;
+	}
+	c->cs_arbytes = unfold_arbytes(c->cs_arbytes);
+	c->ds_arbytes = unfold_arbytes(c->ds_arbytes);
+	c->es_arbytes = unfold_arbytes(c->es_arbytes);
+	c->fs_arbytes = unfold_arbytes(c->fs_arbytes);
+	c->gs_arbytes = unfold_arbytes(c->gs_arbytes);
+	c->ss_arbytes = unfold_arbytes(c->ss_arbytes);
+	c->tr_arbytes = unfold_arbytes(c->tr_arbytes);
+	c->ldtr_arbytes = unfold_arbytes(c->ldtr_arbytes);
+	c->rflags |= RFLAGS_MBS;
+	/* Without saved FPU state, the FPU as reset. */
+	if (!(c->flags & XEN_X86_FPU_INITIALISED)) {
+		u32 mxcsr = MXCSR_RESET;
+
+		memset(c->fpu_regs, 0, sizeof(c->fpu_regs));
+		c->fpu_regs[0] = FCW_RESET & 0xff;
+		c->fpu_regs[1] = FCW_RESET >> 8;
+		memcpy(&c->fpu_regs[FXSAVE_MXCSR], &mxcsr, sizeof(mxcsr));
+	}
+	c->flags = XEN_X86_FPU_INITIALISED;
+	v->regs = *c;
+	v->tsc_aux = c->msr_tsc_aux;
+	v->state_stale = true;	/* its next run starts from these */
+	v->initialised = true;
+	return 0;
+}
+
 static long load_cpu(struct reader *r, struct domain *d)
 {
 	struct hvm_hw_cpu c;
-	const char *why;
 	struct vcpu *v;
 	long ret;
 
 	ret = take_vcpu_record(r, d, &c, sizeof(c), &v);
+	if (!ret)
+		ret = vcpu_set_state(v, &c, "hvm restore");
 	if (ret)
 		return ret;
-	why = cpu_record_invalid(d, &c);
-	if (why) {
-		hv_printk("d%uv%u: hvm restore: %s\n", d->id, v->id, why);
-		return -XEN_EINVAL;
-	}
-	c.cs_arbytes = unfold_arbytes(c.cs_arbytes);
-	c.ds_arbytes = unfold_arbytes(c.ds_arbytes);
-	c.es_arbytes = unfold_arbytes(c.es_arbytes);
-	c.fs_arbytes = unfold_arbytes(c.fs_arbytes);
-	c.gs_arbytes = unfold_arbytes(c.gs_arbytes);
-	c.ss_arbytes = unfold_arbytes(c.ss_arbytes);
-	c.tr_arbytes = unfold_arbytes(c.tr_arbytes);
-	c.ldtr_arbytes = unfold_arbytes(c.ldtr_arbytes);
-	c.rflags |= RFLAGS_MBS;
-	/* Without saved FPU state, the FPU as reset. */
-	if (!(c.flags & XEN_X86_FPU_INITIALISED)) {
-		u32 mxcsr = MXCSR_RESET;
-
-		memset(c.fpu_regs, 0, sizeof(c.fpu_regs));
-		c.fpu_regs[0] = FCW_RESET & 0xff;
-		c.fpu_regs[1] = FCW_RESET >> 8;
-		memcpy(&c.fpu_regs[FXSAVE_MXCSR], &mxcsr, sizeof(mxcsr));
-	}
-	c.flags = XEN_X86_FPU_INITIALISED;
 	v->tsc_offset = c.tsc - rdtsc();
-	v->regs = c;
-	v->state_stale = true;	/* its next run starts from these */
 	v->down = false;	/* as Xen, a loaded vCPU is up */
 	return 0;
 }

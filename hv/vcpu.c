@@ -5,9 +5,9 @@
  * guest names one of its own vCPUs; the argument is read in the layout
  * of the caller's mode, as Xen's compat_vcpu_op() reads it.
  *
- * Offered so far: where the vCPU's vcpu_info and runstate live, what
- * they say, and its timers. Bringing vCPUs up and down comes with SMP;
- * until then it is -ENOSYS, as any unknown op.
+ * Offered: bringing vCPUs up and down (the state VCPUOP_initialise
+ * gives is hv/hvm_vcpu.c's), where the vCPU's vcpu_info and runstate
+ * live and what they say, and its timers; the rest is -ENOSYS.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -15,6 +15,7 @@
 #include <hv/time.h>
 #include <hv/vcpu_run.h>
 #include <hv/xen.h>
+#include <xen/sched.h>
 
 /* Xen's limits on a periodic timer: 1 ms, and STIME_DELTA_MAX. */
 #define PERIOD_MIN_NS		1000000ull
@@ -65,6 +66,68 @@ static long register_vcpu_info(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
 	return ret;
 }
 
+/*
+ * VCPUOP_initialise: once per vCPU (-EEXIST after), and only for one
+ * with a vcpu_info (past the 32 in shared_info, a registered one).
+ */
+static long initialise(struct hv_cpu *cpu, struct vcpu *v, u64 arg)
+{
+	struct vcpu_hvm_context ctx;
+	long ret;
+
+	if (v->id >= XEN_LEGACY_MAX_VCPUS && v->vcpu_info_gfn == INVALID_GFN)
+		return -XEN_EINVAL;
+	/* Fixed-size fields: the same layout for 32- and 64-bit callers. */
+	if (copy_from_guest(cpu, &ctx, arg, sizeof(ctx)))
+		return -XEN_EFAULT;
+	spin_lock(&domain_lock);
+	ret = v->initialised ? -XEN_EEXIST : vcpu_initialise_hvm(v, &ctx);
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+/* VCPUOP_up: an initialised vCPU starts running. */
+static long up(struct vcpu *v)
+{
+	long ret = 0;
+
+	spin_lock(&domain_lock);
+	if (!v->initialised) {
+		ret = -XEN_EINVAL;
+	} else if (v->down) {
+		v->down = false;
+		vcpu_runstate_sync(v);
+		vcpu_notify_thread(v);
+	}
+	spin_unlock(&domain_lock);
+	return ret;
+}
+
+/*
+ * VCPUOP_down: V stops until VCPUOP_up (a running one at its next exit:
+ * its thread is kicked). As in Xen, the domain's last vCPU going down
+ * powers the domain off instead.
+ */
+static long down(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	u32 i;
+
+	spin_lock(&domain_lock);
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i] != v && !d->vcpu[i]->down)
+			break;
+	if (i == d->max_vcpus) {
+		domain_shutdown(d, SHUTDOWN_poweroff);
+	} else if (!v->down) {
+		v->down = true;
+		vcpu_runstate_sync(v);
+		vcpu_notify_thread(v);	/* this CPU's: its exit ends the run */
+	}
+	spin_unlock(&domain_lock);
+	return 0;
+}
+
 /* The singleshot timer is the calling vCPU's own only, as in Xen. */
 static long singleshot(struct hv_cpu *cpu, struct vcpu *v, u64 cmd, u64 arg)
 {
@@ -109,6 +172,12 @@ long do_vcpu_op(struct hv_cpu *cpu, u64 cmd, u64 vcpuid, u64 arg)
 	if (!v)
 		return -XEN_ENOENT;
 	switch ((int)cmd) {
+	case VCPUOP_initialise:
+		return initialise(cpu, v, arg);
+	case VCPUOP_up:
+		return up(v);
+	case VCPUOP_down:
+		return down(v);
 	case VCPUOP_is_up:
 		return !__atomic_load_n(&v->down, __ATOMIC_RELAXED);
 	case VCPUOP_get_runstate_info:

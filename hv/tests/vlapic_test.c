@@ -40,6 +40,16 @@ static void test_reset(void)
 	ktap_test_result(vlapic_xapic_mode(&l) && !vlapic_enabled(&l) &&
 			 vlapic_pending(&l) == -1,
 			 "software-disabled after reset: nothing is delivered");
+	w(&l3, APIC_SPIV, 0x1ff, 1);
+	w(&l3, APIC_TASKPRI, 0x20, 1);
+	vlapic_set_irq(&l3, 0x40, false);
+	vlapic_init(&l3);
+	ktap_test_result(r(&l3, APIC_ID, 1) == 6u << 24 &&
+			 l3.apic_base == 0xfee00800ull &&
+			 r(&l3, APIC_SPIV, 1) == 0xff &&
+			 r(&l3, APIC_TASKPRI, 1) == 0 &&
+			 r(&l3, APIC_IRR + 0x20, 1) == 0,
+			 "INIT: the ID and IA32_APIC_BASE stay, the rest is reset");
 }
 
 static void test_priorities(void)
@@ -216,7 +226,7 @@ static void test_x2apic(void)
 
 int main(void)
 {
-	ktap_print_header(28);
+	ktap_print_header(29);
 	test_reset();
 	test_priorities();
 	test_errors();

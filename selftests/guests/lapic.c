@@ -12,7 +12,6 @@
 #include "lib/guest.h"
 
 #define MS			1000000ull
-#define APIC			0xfee00000u
 #define MSR_APIC_BASE		0x1b
 #define MSR_TSC_DEADLINE	0x6e0
 #define X2APIC_MSR(reg)		(0x800 + ((reg) >> 4))
@@ -54,7 +53,7 @@ static uint32_t apic_read(uint32_t reg)
 {
 	if (x2apic)
 		return rdmsr(X2APIC_MSR(reg));
-	return __atomic_load_n((uint32_t *)(APIC + reg), __ATOMIC_SEQ_CST);
+	return lapic_read(reg);
 }
 
 static void apic_write(uint32_t reg, uint32_t val)
@@ -62,8 +61,7 @@ static void apic_write(uint32_t reg, uint32_t val)
 	if (x2apic)
 		wrmsr(X2APIC_MSR(reg), val);
 	else
-		__atomic_store_n((uint32_t *)(APIC + reg), val,
-				 __ATOMIC_SEQ_CST);
+		lapic_write(reg, val);
 }
 
 static void ipi_handler(void)
@@ -99,8 +97,8 @@ static bool wait_for(unsigned int *counter, unsigned int n, uint64_t limit_ns)
 static void test_reset_state(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
-	uint8_t *lvr_byte = (uint8_t *)(APIC + LVR);
-	uint16_t *lvr_word = (uint16_t *)(APIC + LVR + 2);
+	uint8_t *lvr_byte = (uint8_t *)(LAPIC_BASE + LVR);
+	uint16_t *lvr_word = (uint16_t *)(LAPIC_BASE + LVR + 2);
 
 	ktap_result(base == 0xfee00900ull,
 		    "IA32_APIC_BASE %#llx: enabled, BSP, at 0xfee00000",

@@ -8,7 +8,8 @@
 # domain down, usage errors, and the KTAP reports of the guests that
 # check Xen's interfaces themselves: hypercalls (what a guest may ask of
 # Xen), events (event channels, the upcall, timers, block and poll) and
-# lapic (the emulated local APIC: xAPIC, x2APIC, its timer and IPIs).
+# lapic (the emulated local APIC: xAPIC, x2APIC, its timer and IPIs)
+# and smp (other vCPUs started, stopped, and sent IPIs).
 # Guests run on AMD SVM only so far.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,7 +77,7 @@ dom0_tsc_aux()
 	done
 }
 
-ktap_header 18
+ktap_header 19
 kxen_skip_all_unless_virt
 grep -q AuthenticAMD /proc/cpuinfo ||
 	ktap_skip_rest "kxen boot" "guests run on AMD SVM only so far"
@@ -142,6 +143,8 @@ else
 fi
 guest_report events "event channels, the upcall and timers, as a guest sees them"
 guest_report lapic "the local APIC: registers, IPIs, timer modes, x2APIC"
+guest_report smp "vCPUs 1-3 by VCPUOP_initialise and up, and by INIT and SIPI" \
+	--vcpus 4
 rmmod kxen
 kxen_no_kernel_trouble
 ktap_finished

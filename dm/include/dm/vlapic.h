@@ -71,6 +71,8 @@ struct vcpu;
 #define APIC_DM_INIT		(5u << 8)
 #define APIC_DM_STARTUP		(6u << 8)
 #define APIC_DEST_LOGICAL	BIT(11)
+#define APIC_INT_ASSERT		BIT(14)
+#define APIC_INT_LEVELTRIG	BIT(15)
 #define APIC_SHORT_MASK		(3u << 18)
 #define APIC_DEST_NOSHORT	(0u << 18)
 #define APIC_DEST_SELF		(1u << 18)
@@ -101,6 +103,8 @@ struct vlapic {
 
 /* Power-on state of vCPU VCPU_ID's vLAPIC (Xen's vlapic_reset()). */
 void vlapic_reset(struct vlapic *l, u32 vcpu_id);
+/* An INIT's (Xen's vlapic_do_init()): IA32_APIC_BASE and the ID stay. */
+void vlapic_init(struct vlapic *l);
 bool vlapic_x2apic_mode(const struct vlapic *l);
 /* Hardware-enabled in xAPIC mode: its MMIO page is there. */
 bool vlapic_xapic_mode(const struct vlapic *l);

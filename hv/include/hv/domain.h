@@ -17,6 +17,7 @@
 #include <hv/xen.h>
 #include <kxen/types.h>
 #include <xen/hvm/params.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/save.h>
 #include <xen/vcpu.h>
 
@@ -43,6 +44,7 @@ struct vcpu {
 	u32 id;
 	u32 processor;		/* the CPU it runs or last ran on */
 	bool down;		/* Xen's _VPF_down: not brought up */
+	bool initialised;	/* has a state: sethvmcontext, VCPUOP_initialise */
 	bool blocked;		/* waiting for an event */
 	bool running;		/* on a CPU now */
 	/* SCHEDOP_poll: blocked until POLL_PORT (0: any polled) is pending. */
@@ -228,6 +230,22 @@ long domain_get_hvm_context(struct hv_cpu *cpu, struct domain *d,
 			    struct xen_domctl_hvmcontext *ctx);
 long domain_set_hvm_context(struct hv_cpu *cpu, struct domain *d,
 			    const struct xen_domctl_hvmcontext *ctx);
+/*
+ * CPU state *C, checked as Xen checks a CPU record (else -XEN_EINVAL,
+ * logged with WHAT) and completed as Xen completes one (segment
+ * attributes, RFLAGS, a reset FPU), becomes V's next state; V is then
+ * initialised. Its TSC offset and whether it is down are the caller's.
+ */
+long vcpu_set_state(struct vcpu *v, struct hvm_hw_cpu *c, const char *what);
+/* VCPUOP_initialise of V with the guest's struct vcpu_hvm_context CTX. */
+long vcpu_initialise_hvm(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+/*
+ * The local APIC's INIT of V (Xen's vcpu_reset() and vlapic_do_init()):
+ * down and uninitialised, its LAPIC reset but for its ID.
+ */
+void vcpu_init_signal(struct vcpu *v);
+/* A startup IPI of VECTOR: a reset V runs in real mode at VECTOR:0000. */
+void vcpu_startup_ipi(struct vcpu *v, u8 vector);
 /* Nanoseconds V has been running, its current run included. */
 u64 vcpu_run_ns(const struct vcpu *v);
 /*

@@ -20,20 +20,68 @@
 	.asciz "Xen"
 	.long pvh_start
 
-	.text
-	.code32
-	.globl pvh_start
-pvh_start:
+/* The guest's GDT, and CS and the data segments from it. */
+	.macro load_gdt
 	lgdt gdt_desc
 	ljmp $GUEST_CS, $1f
 1:	movl $GUEST_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
+	.endm
+
+	.text
+	.code32
+	.globl pvh_start
+pvh_start:
+	load_gdt
 	movl $stack_top, %esp
 	pushl %ebx
 	call guest_start
 	ud2				/* guest_start() does not return */
+
+/*
+ * Where VCPUOP_initialise starts a test's other vCPUs: flat 32-bit
+ * segments with null selectors, ESP on the vCPU's own stack, EBX its
+ * vCPU ID. The GDT goes in first, so that interrupts find GUEST_CS.
+ */
+	.globl ap_start
+ap_start:
+	load_gdt
+	pushl %ebx
+	call ap_main
+	ud2				/* ap_main() does not return */
+
+/*
+ * A startup IPI's way in, copied by the starter to the page below 1 MiB
+ * whose number the SIPI's vector is: real mode, CS that page. Into
+ * protected mode with the guest's GDT, then as ap_start() with the
+ * stack and vCPU ID the starter left in sipi_esp and sipi_vcpu.
+ */
+	.globl sipi_trampoline, sipi_trampoline_end
+	.code16
+sipi_trampoline:
+	cli
+	movw %cs, %ax
+	movw %ax, %ds
+	lgdtl sipi_gdt_desc - sipi_trampoline
+	movl %cr0, %eax
+	orl $1, %eax			/* PE */
+	movl %eax, %cr0
+	ljmpl $GUEST_CS, $sipi_protected
+	.balign 4
+sipi_gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
+sipi_trampoline_end:
+
+	.code32
+sipi_protected:
+	movl $GUEST_DS, %eax		/* DS still has real mode's base */
+	movl %eax, %ds
+	movl sipi_esp, %esp
+	movl sipi_vcpu, %ebx
+	jmp ap_start
 
 /* Two interrupt gates of a test's own: its C handlers, all registers kept. */
 	.globl irq_entry0, irq_entry1

@@ -130,6 +130,36 @@ static inline void cpuid(uint32_t leaf, uint32_t r[4])
 long events_init(struct shared_info *shared, uint8_t vector);
 /* An interrupt gate for VECTOR to ENTRY, in the guest's IDT. */
 void idt_set_gate(uint8_t vector, void (*entry)(void));
+/* The local APIC's xAPIC registers, by offset, at 0xfee00000. */
+#define LAPIC_BASE	0xfee00000u
+static inline uint32_t lapic_read(uint32_t reg)
+{
+	return __atomic_load_n((uint32_t *)(LAPIC_BASE + reg),
+			       __ATOMIC_SEQ_CST);
+}
+
+static inline void lapic_write(uint32_t reg, uint32_t val)
+{
+	__atomic_store_n((uint32_t *)(LAPIC_BASE + reg), val,
+			 __ATOMIC_SEQ_CST);
+}
+
+/* The guest's IDT on this vCPU (each vCPU loads it). */
+void idt_load(void);
+/*
+ * Another vCPU's start (entry.S), for VCPUOP_initialise: it runs
+ * ap_main() with its vCPU ID (in EBX) on its stack (ESP), which a guest
+ * starting vCPUs defines; it must not return.
+ */
+void ap_start(void);
+void ap_main(unsigned int vcpu) __attribute__((noreturn));
+/*
+ * The real-mode start of a vCPU by INIT and SIPI (entry.S), to be copied
+ * to the page the SIPI names; it goes on as ap_start() with SIPI_ESP
+ * and SIPI_VCPU.
+ */
+extern const uint8_t sipi_trampoline[], sipi_trampoline_end[];
+extern uint32_t sipi_esp, sipi_vcpu;
 /* A test's interrupt handler for VECTOR, in slot 0 or 1 of two. */
 void irq_handler_set(unsigned int slot, uint8_t vector, void (*handler)(void));
 void irq_entry0(void);

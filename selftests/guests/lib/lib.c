@@ -333,20 +333,34 @@ uint32_t tsc_khz(void)
 	return r[2];
 }
 
-void idt_set_gate(uint8_t vector, void (*entry)(void))
+void idt_load(void)
 {
-	uint32_t handler = (uint32_t)(uintptr_t)entry;
 	struct {
 		uint16_t limit;
 		uint32_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1,
 					   (uint32_t)(uintptr_t)idt };
 
-	idt[vector] = (handler & 0xffff) | (uint64_t)GUEST_CS << 16 |
-		      IDT_INTERRUPT_GATE << 32 | (uint64_t)(handler >> 16) << 48;
 	asm volatile("lidt %0" : : "m"(idtr));
 }
 
+void idt_set_gate(uint8_t vector, void (*entry)(void))
+{
+	uint32_t handler = (uint32_t)(uintptr_t)entry;
+
+	idt[vector] = (handler & 0xffff) | (uint64_t)GUEST_CS << 16 |
+		      IDT_INTERRUPT_GATE << 32 | (uint64_t)(handler >> 16) << 48;
+	idt_load();
+}
+
+/* A guest that starts no other vCPU has none to run. */
+void __attribute__((weak, noreturn)) ap_main(unsigned int vcpu)
+{
+	(void)vcpu;
+	shutdown(SHUTDOWN_crash);
+}
+
+uint32_t sipi_esp, sipi_vcpu;
 static void (*irq_handlers[2])(void);
 unsigned int gp_faults;
 
