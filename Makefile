@@ -29,8 +29,10 @@ module: hv
 
 tools: userspace/kxen
 
-KXEN_TOOL_SRCS := userspace/kxen.c userspace/boot.c userspace/pvh_build.c
-userspace/kxen: $(KXEN_TOOL_SRCS) userspace/kxen.h userspace/pvh_build.h
+KXEN_TOOL_SRCS := userspace/kxen.c userspace/boot.c userspace/pvh_build.c \
+	userspace/pvh_acpi.c
+userspace/kxen: $(KXEN_TOOL_SRCS) userspace/kxen.h userspace/pvh_build.h \
+	userspace/pvh_acpi.h
 	$(CC) $(CFLAGS_USER) -o $@ $(KXEN_TOOL_SRCS) \
 		-lxenguest -lxenctrl -lxentoollog
 
@@ -54,7 +56,8 @@ build/selftests/xen/cpu_policy: LDLIBS_XEN += -lxenguest
 build/selftests/xen/foreign: LDLIBS_XEN += -lxenforeignmemory
 build/selftests/xen/vcpu_run: LDLIBS_XEN += -lxenguest
 # Helpers that build guests use kxen boot's builder.
-build/selftests/xen/vcpu_run: userspace/pvh_build.c userspace/pvh_build.h
+build/selftests/xen/vcpu_run: userspace/pvh_build.c userspace/pvh_build.h \
+	userspace/pvh_acpi.c userspace/pvh_acpi.h
 
 # Freestanding PVH test guests: 32-bit ELF kernels with Xen's PVH note,
 # built with Xen's public headers and nothing else of /usr/include.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Building a PVH domain the way libxl's libxl__build_hvm() does for a
- * PVH guest with no ACPI tables and no device model: createdomain, the
- * CPU policy, max_mem, then libxenguest's xc_dom_* sequence with the
- * memory map libxl makes. What libxl would then do through xenstore
+ * PVH guest with no device model: createdomain, the CPU policy, max_mem,
+ * then libxenguest's xc_dom_* sequence with libxl's ACPI tables
+ * (userspace/pvh_acpi.c) and the memory map libxl makes. What libxl would then do through xenstore
  * (console and store rings, grant-table seeding) is left out: the
  * guest's console is the hypervisor log.
  */
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pvh_build.h"		/* xenctrl.h first: xenguest.h needs it */
-#include <xenguest.h>
+#include "pvh_acpi.h"
+#include "pvh_build.h"
 
 /* libxl's LIBXL_MAXMEM_CONSTANT: room above the RAM, in KiB. */
 #define MAXMEM_SLACK_KB		1024
@@ -42,16 +42,27 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 }
 
 /*
- * libxl's memory map for a PVH guest: RAM below the hole, Xen's special
- * pages reserved, and the rest of the RAM above 4 GiB. Returns entries.
+ * libxl's memory map for a PVH guest: RAM below the hole, the ACPI
+ * tables (the modules, in address order), Xen's special pages reserved,
+ * and the rest of the RAM above 4 GiB. Returns entries.
  */
+#define MAX_E820	5
 static unsigned int memory_map(struct xc_dom_image *dom,
-			       struct e820entry e820[3])
+			       struct e820entry e820[MAX_E820])
 {
 	unsigned int nr = 0;
 
 	e820[nr++] = (struct e820entry){
 		.addr = 0, .size = dom->lowmem_end, .type = E820_RAM,
+	};
+	/* The tables, then the RSDP after them. */
+	e820[nr++] = (struct e820entry){
+		.addr = dom->acpi_modules[1].guest_addr_out,
+		.size = XC_PAGE_SIZE, .type = E820_ACPI,
+	};
+	e820[nr++] = (struct e820entry){
+		.addr = dom->acpi_modules[0].guest_addr_out,
+		.size = XC_PAGE_SIZE, .type = E820_ACPI,
 	};
 	e820[nr++] = (struct e820entry){
 		.addr = (uint64_t)(X86_HVM_END_SPECIAL_REGION -
@@ -88,7 +99,8 @@ static int build_image(xc_interface *xch, const struct pvh_guest *g,
 		       uint32_t domid, char *err, size_t size)
 {
 	struct xc_dom_image *dom = xc_dom_allocate(xch, g->cmdline, NULL);
-	struct e820entry e820[3];
+	struct e820entry e820[MAX_E820];
+	static struct pvh_acpi acpi;
 	unsigned int nr;
 	int ret = -1;
 
@@ -109,6 +121,11 @@ static int build_image(xc_interface *xch, const struct pvh_guest *g,
 		fail(err, size, "%s is not a PVH kernel", g->kernel);
 		goto out;
 	}
+	if (pvh_acpi_build(&acpi, g->vcpus)) {
+		fail(err, size, "ACPI tables for %u vCPUs", g->vcpus);
+		goto out;
+	}
+	pvh_acpi_modules(&acpi, dom);
 	if (xc_dom_mem_init(dom, g->memory_mb) || xc_dom_boot_mem_init(dom)) {
 		fail(err, size, "giving the guest %u MiB", g->memory_mb);
 		goto out;
@@ -122,6 +139,16 @@ static int build_image(xc_interface *xch, const struct pvh_guest *g,
 	dom->e820_entries = nr;
 	if (xc_dom_build_image(dom) || xc_dom_boot_image(dom)) {
 		fail(err, size, "loading the kernel");
+		goto out;
+	}
+	/*
+	 * libxenguest names the xenstore ring page, which libxl completes
+	 * with an event channel and a xenstored behind it. Without them
+	 * the guest is told there is no xenstore (PFN 0), as Linux reads
+	 * it, rather than left waiting for one that never answers.
+	 */
+	if (xc_hvm_param_set(xch, domid, HVM_PARAM_STORE_PFN, 0)) {
+		fail(err, size, "clearing HVM_PARAM_STORE_PFN");
 		goto out;
 	}
 	ret = 0;

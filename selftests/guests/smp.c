@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A PVH test guest of a domain's other vCPUs, booted with --vcpus 4:
- * VCPUOP_initialise's checks (Xen 4.17's), then vCPUs 1-3 started with
+ * the ACPI tables (MADT) describing them, VCPUOP_initialise's checks (Xen 4.17's), then vCPUs 1-3 started with
  * VCPUOP_initialise and VCPUOP_up, each seeing its own vCPU ID and
  * local APIC; fixed IPIs between them by APIC ID and by shorthand;
  * a spinning vCPU stopped with VCPUOP_down and started again; vCPUs
@@ -132,6 +132,85 @@ static void context(struct vcpu_hvm_context *c, unsigned int vcpu)
 	r->ds_ar = r->ss_ar = r->es_ar = AR_DATA32;
 	r->tr_limit = 0x67;
 	r->tr_ar = AR_TSS32;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Whether the table at ADDR has signature SIG and sums to 0. */
+static const uint8_t *table(uint64_t addr, const char *sig)
+{
+	const uint8_t *t = (const uint8_t *)(uintptr_t)addr;
+	uint8_t sum = 0;
+	uint32_t i;
+
+	if (addr >> 32 || strncmp((const char *)t, sig, 4))
+		return NULL;
+	for (i = 0; i < get32(t + 4); i++)
+		sum += t[i];
+	return sum ? NULL : t;
+}
+
+/* Whether the PVH memory map has [ADDR, ADDR + LEN) as ACPI tables. */
+static bool in_acpi_range(const struct hvm_start_info *si, uint64_t addr,
+			  uint32_t len)
+{
+	const struct hvm_memmap_table_entry *map =
+		(const void *)(uintptr_t)si->memmap_paddr;
+	uint32_t i;
+
+	for (i = 0; i < si->memmap_entries; i++)
+		if (map[i].type == XEN_HVM_MEMMAP_TYPE_ACPI &&
+		    map[i].addr <= addr && addr + len <= map[i].addr + map[i].size)
+			return true;
+	return false;
+}
+
+/*
+ * The ACPI tables libxl gives a PVH guest: the RSDP at the start info's
+ * rsdp_paddr, its XSDT, a hardware-reduced FADT with its DSDT, and a
+ * MADT with a local APIC per vCPU, APIC ID 2 * vCPU, enabled.
+ */
+static void test_acpi(const struct hvm_start_info *si)
+{
+	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)si->rsdp_paddr;
+	const uint8_t *xsdt = NULL, *fadt = NULL, *madt = NULL, *dsdt = NULL;
+	bool rsdp_ok = false, lapics = true;
+	uint8_t sum = 0;
+	unsigned int i;
+
+	if (si->rsdp_paddr && !strncmp((const char *)rsdp, "RSD PTR ", 8)) {
+		for (i = 0; i < 36; i++)
+			sum += rsdp[i];
+		rsdp_ok = !sum && rsdp[15] == 2 &&
+			  in_acpi_range(si, si->rsdp_paddr, 36);
+		xsdt = table(get32(rsdp + 24), "XSDT");
+	}
+	for (i = 0; xsdt && 36 + 8 * i < get32(xsdt + 4); i++) {
+		uint32_t addr = get32(xsdt + 36 + 8 * i);
+
+		if (!fadt)
+			fadt = table(addr, "FACP");
+		if (!madt)
+			madt = table(addr, "APIC");
+	}
+	if (fadt)
+		dsdt = table(get32(fadt + 140), "DSDT");
+	ktap_result(rsdp_ok && xsdt && fadt && dsdt &&
+		    (get32(fadt + 112) & (1u << 20)) &&
+		    in_acpi_range(si, (uintptr_t)xsdt, get32(xsdt + 4)),
+		    "ACPI: RSDP at rsdp_paddr, XSDT, hardware-reduced FADT, DSDT, in ACPI memory");
+	for (i = 0; madt && i < NR_VCPUS; i++) {
+		const uint8_t *e = madt + 44 + 8 * i;
+
+		lapics &= 44 + 8 * i < get32(madt + 4) && e[0] == 0 &&
+			  e[3] == 2 * i && (get32(e + 4) & 1);
+	}
+	ktap_result(madt && get32(madt + 36) == LAPIC_BASE && lapics &&
+		    get32(madt + 4) == 44 + 8 * NR_VCPUS,
+		    "ACPI MADT: the LAPIC at 0xfee00000, one enabled per vCPU, APIC ID 2 * ID");
 }
 
 static void test_initialise_checks(void)
@@ -308,12 +387,12 @@ static void test_halt_down(const char *how)
 
 void guest_main(const struct hvm_start_info *si)
 {
-	(void)si;
-	ktap_plan(15);
+	ktap_plan(17);
 	if (shared_info_place((uintptr_t)shared_page >> 12, &shared))
 		shutdown(SHUTDOWN_crash);
 	irq_handler_set(0, IPI_VECTOR, ipi_handler);
 	lapic_write(APIC_SVR, 0x1ff);
+	test_acpi(si);
 	test_initialise_checks();
 	test_start();
 	test_ipis();
