@@ -219,10 +219,13 @@ u32 vlapic_icr_dest(const struct vlapic *l)
 	return vlapic_x2apic_mode(l) ? icr2 : icr2 >> 24;
 }
 
-/* ns per count at the current divisor. */
+/* ns per count at the divisor TDCR says (its code 7 divides by 1). */
 static u64 tick_ns(const struct vlapic *l)
 {
-	return (u64)APIC_BUS_CYCLE_NS * l->timer_divisor;
+	u32 tdcr = get(l, APIC_TDCR);
+	u32 code = (tdcr & 3) | ((tdcr & 8) >> 1);
+
+	return (u64)APIC_BUS_CYCLE_NS << ((code + 1) & 7);
 }
 
 static u32 timer_mode(const struct vlapic *l)
@@ -289,14 +292,6 @@ static void timer_continue(struct vlapic *l, u32 count, u64 now)
 	timer_arm(l, now);
 }
 
-static void set_divisor(struct vlapic *l, u32 tdcr)
-{
-	u32 code = (tdcr & 3) | ((tdcr & 8) >> 1);	/* 7: divide by 1 */
-
-	set(l, APIC_TDCR, tdcr & 0xb);
-	l->timer_divisor = 1u << ((code + 1) & 7);
-}
-
 bool vlapic_timer_expire(struct vlapic *l, u64 now)
 {
 	u32 lvtt = get(l, APIC_LVTT);
@@ -329,7 +324,6 @@ void vlapic_init(struct vlapic *l)
 	for (i = 0; i < NR_LVT; i++)
 		set(l, APIC_LVTT + i * 16, APIC_LVT_MASKED);
 	set(l, APIC_SPIV, 0xff);
-	set_divisor(l, 0);
 	l->timer_start = 0;
 	l->timer_deadline = VLAPIC_NO_DEADLINE;
 	l->tsc_deadline = 0;
@@ -443,7 +437,7 @@ static int write_register(struct vlapic *l, u32 offset, u32 val, u64 now)
 		break;
 	case APIC_TDCR:
 		count = current_count(l, timer_mode(l), now);
-		set_divisor(l, val);
+		set(l, APIC_TDCR, val & 0xb);
 		timer_continue(l, count, now);
 		break;
 	}

@@ -80,11 +80,18 @@ static void send_ipi(struct vcpu *v)
 	spin_unlock(&domain_lock);
 }
 
-/* What a guest write may have changed: an IPI to send, the timer. */
+/*
+ * What a guest write may have changed: an IPI to send, the timer. Only
+ * a deadline sooner than the one V's thread has armed needs telling
+ * (the rest of V's timers are as they were), so most writes, EOIs
+ * among them, take no lock.
+ */
 static void after_write(struct vcpu *v, int ret)
 {
 	if (ret == VLAPIC_SEND_IPI)
 		send_ipi(v);
+	if (v->vlapic.timer_deadline >= v->timer_armed)
+		return;
 	spin_lock(&domain_lock);
 	vcpu_timer_changed(v);
 	spin_unlock(&domain_lock);

@@ -158,10 +158,8 @@ void vcpu_init_signal(struct vcpu *v)
 	if (!v->initialised)
 		return;		/* reset already */
 	v->initialised = false;
-	v->down = true;
 	vlapic_init(&v->vlapic);
-	vcpu_runstate_sync(v);
-	vcpu_notify_thread(v);
+	vcpu_set_down(v, true);
 }
 
 void vcpu_startup_ipi(struct vcpu *v, u8 vector)
@@ -190,9 +188,7 @@ void vcpu_startup_ipi(struct vcpu *v, u8 vector)
 	if (v->initialised || vcpu_set_state(v, &c, "SIPI"))
 		return;
 	v->tsc_offset = v->domain->vcpu[0]->tsc_offset;
-	v->down = false;
-	vcpu_runstate_sync(v);
-	vcpu_notify_thread(v);
+	vcpu_set_down(v, false);
 }
 
 long vcpu_initialise_hvm(struct vcpu *v, const struct vcpu_hvm_context *ctx)

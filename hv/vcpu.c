@@ -92,13 +92,10 @@ static long up(struct vcpu *v)
 	long ret = 0;
 
 	spin_lock(&domain_lock);
-	if (!v->initialised) {
+	if (v->initialised)
+		vcpu_set_down(v, false);
+	else
 		ret = -XEN_EINVAL;
-	} else if (v->down) {
-		v->down = false;
-		vcpu_runstate_sync(v);
-		vcpu_notify_thread(v);
-	}
 	spin_unlock(&domain_lock);
 	return ret;
 }
@@ -110,20 +107,11 @@ static long up(struct vcpu *v)
  */
 static long down(struct vcpu *v)
 {
-	struct domain *d = v->domain;
-	u32 i;
-
 	spin_lock(&domain_lock);
-	for (i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i] && d->vcpu[i] != v && !d->vcpu[i]->down)
-			break;
-	if (i == d->max_vcpus) {
-		domain_shutdown(d, SHUTDOWN_poweroff);
-	} else if (!v->down) {
-		v->down = true;
-		vcpu_runstate_sync(v);
-		vcpu_notify_thread(v);	/* this CPU's: its exit ends the run */
-	}
+	if (vcpu_others_up(v))
+		vcpu_set_down(v, true);
+	else
+		domain_shutdown(v->domain, SHUTDOWN_poweroff);
 	spin_unlock(&domain_lock);
 	return 0;
 }

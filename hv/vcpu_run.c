@@ -370,8 +370,6 @@ void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip)
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 {
 	struct vcpu *v = cpu->vcpu;
-	struct domain *d = v->domain;
-	u32 i;
 
 	if (interrupts_on) {
 		spin_lock(&domain_lock);
@@ -384,13 +382,30 @@ void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 	 * stops a vCPU for good, and with the last one it powers off.
 	 */
 	spin_lock(&domain_lock);
-	v->down = true;
-	for (i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i] && !d->vcpu[i]->down)
-			break;
-	if (i == d->max_vcpus)
-		domain_shutdown(d, SHUTDOWN_poweroff);
+	vcpu_set_down(v, true);
+	if (!vcpu_others_up(v))
+		domain_shutdown(v->domain, SHUTDOWN_poweroff);
 	spin_unlock(&domain_lock);
+}
+
+bool vcpu_others_up(const struct vcpu *v)
+{
+	const struct domain *d = v->domain;
+	u32 i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i] != v && !d->vcpu[i]->down)
+			return true;
+	return false;
+}
+
+void vcpu_set_down(struct vcpu *v, bool down)
+{
+	if (v->down == down)
+		return;
+	v->down = down;
+	vcpu_runstate_sync(v);
+	vcpu_notify_thread(v);
 }
 
 void vcpu_notify_thread(struct vcpu *v)

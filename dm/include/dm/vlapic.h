@@ -91,7 +91,6 @@ struct vlapic {
 	u32 reg[VLAPIC_NR_REGS];	/* the register page, by offset / 16 */
 	u64 apic_base;			/* IA32_APIC_BASE */
 	u32 vcpu_id;
-	u32 timer_divisor;		/* TDCR decoded: 1 to 128 */
 	/* System time the count last started from TMICT; 0: not counting. */
 	u64 timer_start;
 	u64 timer_deadline;		/* the next expiry, or VLAPIC_NO_DEADLINE */

@@ -44,6 +44,13 @@ void vcpu_notify_thread(struct vcpu *v);
  * delivered already (its upcall, with INTERRUPTS_ON).
  */
 void vcpu_block(struct vcpu *v, bool interrupts_on);
+/*
+ * Xen's _VPF_down set (DOWN) or cleared: V's runstate follows, and its
+ * thread looks at it again (a running V stops at the end of its exit).
+ */
+void vcpu_set_down(struct vcpu *v, bool down);
+/* Whether another vCPU of V's domain is up (not down). */
+bool vcpu_others_up(const struct vcpu *v);
 
 /* The timers (hv/vcpu_timer.c). V's earliest deadline, or NO_DEADLINE. */
 u64 vcpu_next_deadline(const struct vcpu *v);
