@@ -24,7 +24,10 @@ static void *gpa_to_host(const struct p2m *p2m, u64 gpa)
 /*
  * Guest-physical address of GVA, or ~0 when the guest has no such page.
  * Paging off (a PVH guest's start) or long-mode paging; 32-bit paging
- * is not walked (~0).
+ * is not walked (~0). With paging off a GVA is the GPA, not cut to 32
+ * bits: an address registered in 64-bit code (a runstate area, used
+ * after an INIT took the vCPU back to real mode) must miss there, as on
+ * Xen, not land on whatever RAM its low half names.
  */
 static u64 gva_to_gpa(const struct hv_cpu *cpu, u64 gva, bool write)
 {
@@ -32,7 +35,7 @@ static u64 gva_to_gpa(const struct hv_cpu *cpu, u64 gva, bool write)
 	u64 table = cpu->guest_cr3 & PTE_ADDR;
 
 	if (!(cpu->guest_cr0 & CR0_PG))
-		return gva & 0xffffffff;
+		return gva;
 	if (!(cpu->guest_efer & EFER_LMA))
 		return ~0ull;
 

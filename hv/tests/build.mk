@@ -10,7 +10,8 @@ UNIT_CFLAGS := $(CFLAGS_USER) -Ihv/include -Idm/include -Iselftests/lib -fsaniti
 UNIT_PROGS := $(UNIT_OUT)/cpu_caps_test $(UNIT_OUT)/page_pool_test \
 	$(UNIT_OUT)/p2m_test $(UNIT_OUT)/vsnprintf_test $(UNIT_OUT)/console_test \
 	$(UNIT_OUT)/vmcs_test $(UNIT_OUT)/mtrr_test $(UNIT_OUT)/foreign_test \
-	$(UNIT_OUT)/time_scale_test $(UNIT_OUT)/decode_test $(UNIT_OUT)/vlapic_test
+	$(UNIT_OUT)/time_scale_test $(UNIT_OUT)/decode_test $(UNIT_OUT)/vlapic_test \
+	$(UNIT_OUT)/guest_access_test
 UNIT_SCRIPTS := hv/tests/check_freestanding_test.sh
 
 $(UNIT_OUT)/cpu_caps_test: hv/tests/cpu_caps_test.c hv/cpu_caps.c
@@ -27,6 +28,8 @@ $(UNIT_OUT)/p2m_test: hv/tests/p2m_test.c hv/p2m.c hv/page_pool.c \
 	hv/arch/x86/paging.c
 $(UNIT_OUT)/mtrr_test: hv/tests/mtrr_test.c hv/mtrr.c hv/p2m.c \
 	hv/page_pool.c hv/arch/x86/paging.c
+$(UNIT_OUT)/guest_access_test: hv/tests/guest_access_test.c hv/guest_access.c \
+	hv/p2m.c hv/page_pool.c hv/arch/x86/paging.c
 $(UNIT_OUT)/foreign_test: hv/tests/foreign_test.c hv/foreign.c hv/p2m.c \
 	hv/page_pool.c hv/arch/x86/paging.c
 
