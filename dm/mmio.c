@@ -10,6 +10,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/vcpu_run.h>
 #include <hv/x86.h>
 
 /*
@@ -74,4 +75,18 @@ int mmio_emulate(struct hv_cpu *cpu, u64 gpa, const struct insn_site *site,
 	if (site->mode != INSN_MODE_64)
 		*next_rip &= 0xffffffff;
 	return 0;
+}
+
+bool guest_mmio(struct hv_cpu *cpu, u64 gpa, const struct insn_site *site,
+		u64 *next_rip)
+{
+	int ret = mmio_emulate(cpu, gpa, site, next_rip);
+
+	if (ret == -ENOENT)
+		vcpu_crash(cpu, "access to a guest-physical address with no RAM (address, rip)",
+			   gpa, site->rip);
+	else if (ret)
+		vcpu_crash(cpu, "a device access by an instruction kxen does not emulate (address, rip)",
+			   gpa, site->rip);
+	return !ret;
 }

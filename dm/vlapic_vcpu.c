@@ -118,6 +118,17 @@ void vcpu_lapic_mmio(struct vcpu *v, u64 gpa, unsigned int len, bool write,
 					 system_time()));
 }
 
+u64 vcpu_lapic_cr8(struct vcpu *v)
+{
+	return vlapic_mmio_read(&v->vlapic, APIC_TASKPRI, 4, system_time()) >> 4;
+}
+
+void vcpu_lapic_set_cr8(struct vcpu *v, u64 cr8)
+{
+	after_write(v, vlapic_mmio_write(&v->vlapic, APIC_TASKPRI, 4,
+					 (cr8 & 0xf) << 4, system_time()));
+}
+
 /* The system time at which V's TSC reaches TSC (now, if it has). */
 static u64 tsc_time(const struct vcpu *v, u64 tsc)
 {

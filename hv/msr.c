@@ -37,12 +37,26 @@ static int guest_mtrr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
  * has either: kept per vCPU as in Xen, and put on the CPU by the vendor
  * code while the vCPU runs.
  */
-bool vcpu_has_tsc_aux(const struct vcpu *v)
+static bool vcpu_has_tsc_aux(const struct vcpu *v)
 {
 	const struct cpu_policy *p = v->domain->cpu_policy;
 
 	return policy_has(p, XEN_X86_FEATURE_RDTSCP) ||
 	       policy_has(p, XEN_X86_FEATURE_RDPID);
+}
+
+void tsc_aux_switch_in(struct hv_cpu *cpu, const struct vcpu *v)
+{
+	if (vcpu_has_tsc_aux(v)) {
+		cpu->dom0_tsc_aux = rdmsr(MSR_TSC_AUX);
+		wrmsr(MSR_TSC_AUX, v->tsc_aux);
+	}
+}
+
+void tsc_aux_switch_out(struct hv_cpu *cpu, const struct vcpu *v)
+{
+	if (vcpu_has_tsc_aux(v))
+		wrmsr(MSR_TSC_AUX, cpu->dom0_tsc_aux);
 }
 
 static int guest_tsc_aux(struct vcpu *v, bool write, u64 *val)
@@ -61,6 +75,20 @@ static int guest_tsc_aux(struct vcpu *v, bool write, u64 *val)
 }
 
 /* A guest's MSRs that are common to the vendors; -ENOENT for the rest. */
+/* IA32_PAT: kept per vCPU, and in the vendor's control block. */
+static int guest_pat(struct hv_cpu *cpu, bool write, u64 *val)
+{
+	if (!write) {
+		*val = cpu->vcpu->pat;
+		return 0;
+	}
+	if (!pat_valid(*val))
+		return -EPERM;
+	cpu->vcpu->pat = *val;
+	vcpu_ops->set_guest_pat(cpu);
+	return 0;
+}
+
 static int guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
 	struct vcpu *v = cpu->vcpu;
@@ -68,6 +96,8 @@ static int guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 
 	if (msr == MSR_TSC_AUX)
 		return guest_tsc_aux(v, write, val);
+	if (msr == MSR_PAT)
+		return guest_pat(cpu, write, val);
 	err = vcpu_lapic_msr(v, msr, write, val);
 	if (err == -ENOENT)
 		err = vmce_msr(v, msr, write, val);

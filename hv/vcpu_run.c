@@ -367,6 +367,26 @@ void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip)
 	spin_unlock(&domain_lock);
 }
 
+void vcpu_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
+{
+	spin_lock(&domain_lock);
+	domain_crash(cpu->vcpu->domain, why, a, b);
+	spin_unlock(&domain_lock);
+}
+
+bool vcpu_port_io(struct hv_cpu *cpu, u16 port, unsigned int size, bool in,
+		  bool string, u64 rip)
+{
+	if (string) {
+		vcpu_crash(cpu, "string port I/O (port, rip)", port, rip);
+		return false;
+	}
+	if (in)
+		cpu->regs[REG_RAX] |= size >= 4 ? 0xffffffffull :
+						  (1ull << (size * 8)) - 1;
+	return true;
+}
+
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on)
 {
 	struct vcpu *v = cpu->vcpu;

@@ -13,6 +13,8 @@
 #include <hv/errno.h>
 #include <hv/x86_arch.h>
 #include <kxen/hv_abi.h>
+#include <xen/xen.h>
+#include <xen/hvm/save.h>
 #include "../arch/vmx/vmcs.h"
 #include "ktap.h"
 #include "vmcs_fixtures.h"
@@ -295,6 +297,90 @@ static void test_mutations(const struct vmcs_image *good)
 	}
 }
 
+/*
+ * Guest vCPUs: the states a vCPU starts in (the PVH entry, a SIPI's real
+ * mode, VCPUOP_initialise's 64-bit one), in a VMCS with the guest
+ * controls and the host fields of dom0's live one, must pass entry.
+ */
+static const struct hvm_hw_cpu pvh_entry = {
+	.cr0 = CR0_PE | CR0_ET, .rflags = 2, .rip = 0x100000, .rbx = 0x1000,
+	.cs_limit = ~0u, .ds_limit = ~0u, .es_limit = ~0u, .ss_limit = ~0u,
+	.tr_limit = 0x67,
+	.cs_sel = 0x08, .ds_sel = 0x10, .es_sel = 0x10, .ss_sel = 0x10,
+	.tr_sel = 0x18,
+	.cs_arbytes = 0xc9b, .ds_arbytes = 0xc93, .es_arbytes = 0xc93,
+	.ss_arbytes = 0xc93, .tr_arbytes = 0x8b,
+};
+
+static const struct hvm_hw_cpu sipi_real_mode = {
+	.cr0 = CR0_ET, .rflags = 2, .cs_sel = 0x800, .cs_base = 0x8000,
+	.cs_limit = 0xffff, .ds_limit = 0xffff, .es_limit = 0xffff,
+	.fs_limit = 0xffff, .gs_limit = 0xffff, .ss_limit = 0xffff,
+	.tr_limit = 0xffff, .ldtr_limit = 0xffff,
+	.gdtr_limit = 0xffff, .idtr_limit = 0xffff,
+	.cs_arbytes = 0x9b, .ds_arbytes = 0x93, .es_arbytes = 0x93,
+	.fs_arbytes = 0x93, .gs_arbytes = 0x93, .ss_arbytes = 0x93,
+	.tr_arbytes = 0x8b, .ldtr_arbytes = 0x82,
+};
+
+static const struct hvm_hw_cpu long_mode = {
+	.cr0 = CR0_PE | CR0_ET | CR0_PG, .cr4 = CR4_PAE, .cr3 = 0x200000,
+	.msr_efer = EFER_LME | EFER_LMA, .rflags = 2, .rip = 0x100000,
+	.cs_limit = ~0u, .ds_limit = ~0u, .es_limit = ~0u, .ss_limit = ~0u,
+	.tr_limit = 0x67,
+	.cs_arbytes = 0xa9b, .ds_arbytes = 0xc93, .es_arbytes = 0xc93,
+	.ss_arbytes = 0xc93, .tr_arbytes = 0x8b,
+};
+
+static void test_vcpu(const struct vmcs_image *dom0)
+{
+	const struct { const char *name; const struct hvm_hw_cpu *r; } states[] = {
+		{ "PVH entry", &pvh_entry },
+		{ "SIPI real mode", &sipi_real_mode },
+		{ "64-bit", &long_mode },
+	};
+	struct vmx_controls dom0_ctl, ctl;
+	struct vmx_caps caps = bochs_caps;
+	struct vmcs_image img;
+	unsigned int i, j;
+
+	vmx_choose_controls(&caps, &dom0_ctl);
+	ktap_test_result(!vmx_choose_vcpu_controls(&caps, &dom0_ctl, &ctl) &&
+			 (ctl.pin & PIN_EXTERNAL_INTERRUPT) &&
+			 (ctl.proc & (PROC_HLT | PROC_UNCOND_IO | PROC_CR8_LOAD |
+				      PROC_CR8_STORE | PROC_TSC_OFFSET)) ==
+			 (PROC_HLT | PROC_UNCOND_IO | PROC_CR8_LOAD |
+			  PROC_CR8_STORE | PROC_TSC_OFFSET) &&
+			 !(ctl.proc & (PROC_CR3_LOAD | PROC_CR3_STORE)) &&
+			 !(ctl.entry & ENTRY_GUEST_64BIT),
+			 "bochs: guest vCPU controls exit for interrupts, HLT, ports and CR8, not CR3");
+	caps.proc &= ~((u64)PROC_UNCOND_IO << 32);
+	ktap_test_result(vmx_choose_vcpu_controls(&caps, &dom0_ctl, &ctl) == -ENODEV,
+			 "no port exits: refused");
+	vmx_choose_vcpu_controls(&bochs_caps, &dom0_ctl, &ctl);
+
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		vmcs_build_vcpu(&img, &ctl, 0x1000, 0x2000 | EPTP_WB | EPTP_WALK(4), 2);
+		vmcs_vcpu_state(&img, &bochs_caps, &ctl, states[i].r, 0x0007040600070406ull);
+		for (j = 0; j < dom0->nr; j++)
+			if (VMCS_FIELD_TYPE(dom0->field[j].encoding) == VMCS_TYPE_HOST)
+				vmcs_image_set(&img, dom0->field[j].encoding,
+					       dom0->field[j].value);
+		ktap_test_result(check(&img) == 0 &&
+				 vmcs_image_get(&img, VMCS_CR0_SHADOW) == states[i].r->cr0 &&
+				 (vmcs_image_get(&img, VMCS_GUEST_CR0) & CR0_NE) &&
+				 (vmcs_image_get(&img, VMCS_GUEST_CR4) & CR4_VMXE) &&
+				 !(vmcs_image_get(&img, VMCS_CR4_SHADOW) & CR4_VMXE) &&
+				 !!(vmcs_image_get(&img, VMCS_ENTRY_CONTROLS) & ENTRY_GUEST_64BIT) ==
+				 !!(states[i].r->msr_efer & EFER_LMA),
+				 "guest vCPU in its %s state: entry checks pass, NE and VMXE set behind the shadows",
+				 states[i].name);
+	}
+	ktap_test_result((vmcs_image_get(&img, VMCS_GUEST_AR(SEG_FS)) & AR_UNUSABLE) &&
+			 vmcs_image_get(&img, VMCS_GUEST_AR(SEG_CS)) == 0xa09b,
+			 "absent segments are unusable; Xen's attributes move to VMX's places");
+}
+
 /* A field that does not fit makes the whole image unusable. */
 static void test_overflow(const struct vmcs_image *good)
 {
@@ -314,7 +400,7 @@ int main(void)
 {
 	struct vmcs_image built0, built1;
 
-	ktap_print_header(5 + 2 * 4 + ARRAY_SIZE(mutations) + 2);
+	ktap_print_header(5 + 2 * 4 + ARRAY_SIZE(mutations) + 2 + 6);
 	test_controls();
 	test_captured("bochs CPU0", bochs_vmcs_cpu0, ARRAY_SIZE(bochs_vmcs_cpu0),
 		      &built0);
@@ -322,5 +408,6 @@ int main(void)
 		      &built1);
 	test_mutations(&built0);
 	test_overflow(&built0);
+	test_vcpu(&built0);
 	return ktap_finished();
 }

@@ -27,4 +27,12 @@ struct insn_site {
 int mmio_emulate(struct hv_cpu *cpu, u64 gpa, const struct insn_site *site,
 		 u64 *next_rip);
 
+/*
+ * A guest's nested page fault at GPA: mmio_emulate(), true when done.
+ * Otherwise the guest crashes with the reason (no device, or an
+ * instruction kxen does not emulate).
+ */
+bool guest_mmio(struct hv_cpu *cpu, u64 gpa, const struct insn_site *site,
+		u64 *next_rip);
+
 #endif /* DM_MMIO_H */

@@ -187,4 +187,8 @@ void vcpu_lapic_mmio(struct vcpu *v, u64 gpa, unsigned int len, bool write,
  */
 int vcpu_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val);
 
+/* V's CR8 (MOV from and to it): its TPR's priority class. */
+u64 vcpu_lapic_cr8(struct vcpu *v);
+void vcpu_lapic_set_cr8(struct vcpu *v, u64 cr8);
+
 #endif /* DM_VLAPIC_H */

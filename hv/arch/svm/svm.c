@@ -459,25 +459,17 @@ static void load_from_regs(struct vcpu *v)
 	v->dr[3] = r->dr3;
 }
 
-/* The guest's debug address registers replace dom0's while it runs. */
-static void swap_debug_registers(u64 *save, const u64 *load)
-{
-	save[0] = read_dr0();
-	save[1] = read_dr1();
-	save[2] = read_dr2();
-	save[3] = read_dr3();
-	write_dr0(load[0]);
-	write_dr1(load[1]);
-	write_dr2(load[2]);
-	write_dr3(load[3]);
-}
-
 /*
- * The MSRs a guest's VMCB does not hold that it may use: EFER and PAT
- * (msr_emulate() does Xen's hypercall page), and AMD's memory and SVM
+ * The MSRs a guest's VMCB does not hold that it may use: EFER
+ * (msr_emulate() does Xen's hypercall page and PAT), and AMD's memory and SVM
  * configuration, which read as 0 as on Xen (Linux reads SYSCFG without
  * a fixup); the rest are #GP.
  */
+static void svm_set_guest_pat(struct hv_cpu *cpu)
+{
+	((struct vmcb *)cpu->vmcb)->save.g_pat = cpu->vcpu->pat;
+}
+
 static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
 	struct vmcb *vmcb = cpu->vmcb;
@@ -495,16 +487,6 @@ static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 		vmcb->save.efer = (*val & ~EFER_LMA) |
 				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
 		return 0;
-	case MSR_PAT:
-		if (!write) {
-			*val = vmcb->save.g_pat;
-			return 0;
-		}
-		if (!pat_valid(*val))
-			return -EPERM;
-		vmcb->save.g_pat = *val;
-		cpu->vcpu->pat = *val;
-		return 0;
 	case MSR_AMD_SYSCFG:
 	case MSR_AMD_TOP_MEM1:
 	case MSR_AMD_TOP_MEM2:
@@ -519,21 +501,12 @@ static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 	}
 }
 
-static void guest_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b)
-{
-	spin_lock(&domain_lock);
-	domain_crash(cpu->vcpu->domain, why, a, b);
-	spin_unlock(&domain_lock);
-}
-
 /*
  * A nested page fault: the guest touched guest-physical memory with no
- * RAM. An emulated device there (the local APIC) gets the access, as
- * the faulting instruction makes it; anything else crashes the guest.
+ * RAM, which guest_mmio() hands to the device there.
  */
-static void guest_mmio(struct hv_cpu *cpu, struct vmcb *vmcb)
+static void svm_guest_mmio(struct hv_cpu *cpu, struct vmcb *vmcb)
 {
-	u64 gpa = vmcb->control.exit_info_2, next_rip;
 	struct insn_site site = {
 		.rip = vmcb->save.rip,
 		.cs_base = vmcb->save.cs.base,
@@ -541,41 +514,22 @@ static void guest_mmio(struct hv_cpu *cpu, struct vmcb *vmcb)
 			(vmcb->save.cs.attrib & SEG_ATTRIB_DB) ? INSN_MODE_32 :
 								 INSN_MODE_16,
 	};
-	int ret;
+	u64 next_rip;
 
 	cpu->regs[REG_RSP] = vmcb->save.rsp;
-	ret = mmio_emulate(cpu, gpa, &site, &next_rip);
-	if (!ret) {
+	if (guest_mmio(cpu, vmcb->control.exit_info_2, &site, &next_rip)) {
 		vmcb->save.rsp = cpu->regs[REG_RSP];
 		vmcb->save.rip = next_rip;
-	} else if (ret == -ENOENT) {
-		guest_crash(cpu, "access to a guest-physical address with no RAM (address, rip)",
-			    gpa, site.rip);
-	} else {
-		guest_crash(cpu, "a device access by an instruction kxen does not emulate (address, rip)",
-			    gpa, site.rip);
 	}
 }
 
-/*
- * Port I/O: a PVH guest has no ports, so as Xen answers an access no
- * device claims, reads are all ones and writes go nowhere. String I/O
- * would need the instruction emulator, which is not there yet.
- */
-static void guest_port_io(struct hv_cpu *cpu, struct vmcb *vmcb)
+static void svm_guest_port_io(struct hv_cpu *cpu, struct vmcb *vmcb)
 {
 	u64 info = vmcb->control.exit_info_1;
-	unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;	/* 1, 2 or 4 */
-	u64 mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
 
-	if (info & IOIO_STRING) {
-		guest_crash(cpu, "string port I/O (port, rip)", info >> 16,
-			    vmcb->save.rip);
-		return;
-	}
-	if (info & IOIO_IN)
-		cpu->regs[REG_RAX] |= mask;
-	vmcb->save.rip = vmcb->control.exit_info_2;	/* the next RIP */
+	if (vcpu_port_io(cpu, info >> 16, (info >> IOIO_SIZE_SHIFT) & 7,
+			 info & IOIO_IN, info & IOIO_STRING, vmcb->save.rip))
+		vmcb->save.rip = vmcb->control.exit_info_2;	/* the next RIP */
 }
 
 static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
@@ -623,7 +577,7 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 			skip_instruction(vmcb, LEN_RDMSR_WRMSR);
 		return;
 	case SVM_EXIT_IOIO:
-		guest_port_io(cpu, vmcb);
+		svm_guest_port_io(cpu, vmcb);
 		return;
 	case SVM_EXIT_EXCEPTION(X86_EXC_DB):
 		inject_exception(vmcb, X86_EXC_DB);
@@ -644,11 +598,11 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 		vcpu_triple_fault(cpu, vmcb->save.rip);
 		return;
 	case SVM_EXIT_NPF:
-		guest_mmio(cpu, vmcb);
+		svm_guest_mmio(cpu, vmcb);
 		return;
 	default:
 		/* SVM_EXIT_INVALID too: VMRUN refused the guest's state. */
-		guest_crash(cpu, "unexpected exit (code, rip)", code,
+		vcpu_crash(cpu, "unexpected exit (code, rip)", code,
 			    vmcb->save.rip);
 		return;
 	}
@@ -684,10 +638,7 @@ static void switch_to_guest(struct hv_cpu *cpu)
 	vcpu_switch_in(cpu);
 	v->state_stale = false;
 	swap_debug_registers(cpu->dom0_dr, v->dr);
-	if (vcpu_has_tsc_aux(v)) {
-		cpu->dom0_tsc_aux = rdmsr(MSR_TSC_AUX);
-		wrmsr(MSR_TSC_AUX, v->tsc_aux);
-	}
+	tsc_aux_switch_in(cpu, v);
 	vmcb->control.tsc_offset = v->tsc_offset;
 	/* Another vCPU, or a p2m changed since, may have used the ASID. */
 	vmcb->control.tlb_control = flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
@@ -702,8 +653,7 @@ static void switch_to_dom0(struct hv_cpu *cpu)
 	struct vmcb *vmcb = cpu->dom0_vmcb;
 
 	swap_debug_registers(cpu->vcpu->dr, cpu->dom0_dr);
-	if (vcpu_has_tsc_aux(cpu->vcpu))
-		wrmsr(MSR_TSC_AUX, cpu->dom0_tsc_aux);
+	tsc_aux_switch_out(cpu, cpu->vcpu);
 	vcpu_switch_out(cpu);
 	vmcb->save.rax = cpu->regs[REG_RAX];
 	cpu->vmcb = vmcb;
@@ -836,4 +786,5 @@ const struct vcpu_ops svm_ops = {
 	.cpu_enter = svm_cpu_enter,
 	.read_state = svm_read_state,
 	.vcpu_create = svm_vcpu_create,
+	.set_guest_pat = svm_set_guest_pat,
 };

@@ -36,11 +36,18 @@ vmx_exit_entry:
 	SAVE_GUEST_GPRS
 	movq %rbx, %rdi
 	call vmx_handle_exit
-	testl %eax, %eax
-	jnz .Lleave
+	cmpl $1, %eax		/* VMX_LEAVE */
+	je .Lleave
+	movl %eax, %ecx
 	movq CPU_REG(0)(%rbx), %rax
+	cmpl $2, %ecx		/* VMX_LAUNCH: a guest vCPU's clear VMCS */
+	je .Llaunch
 	LOAD_GUEST_GPRS
 	vmresume
+	jmp .Lentry_failed
+.Llaunch:
+	LOAD_GUEST_GPRS
+	vmlaunch
 .Lentry_failed:
 	movq (%rsp), %rdi
 	call vmx_entry_failed

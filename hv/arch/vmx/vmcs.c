@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Building dom0's VMCS from captured Linux state: which controls to run
- * with, and every field's value. Pure logic, so that the unit tests can
+ * Building dom0's VMCS from captured Linux state, and a guest vCPU's from
+ * Xen's save record: which controls to run with, and every field's value. Pure logic, so that the unit tests can
  * feed it state captured on real CPUs and check the result with
  * vmcs_check() before any CPU is asked to enter it.
  */
 #include <hv/errno.h>
 #include <hv/x86.h>
+#include <xen/xen.h>
+#include <xen/hvm/save.h>
 #include "vmcs.h"
 
 void vmcs_image_set(struct vmcs_image *img, u32 encoding, u64 value)
@@ -171,10 +173,10 @@ static void build_host(struct vmcs_image *img, const struct vmx_host_state *h)
 	vmcs_image_set(img, VMCS_HOST_RIP, h->rip);
 }
 
-void vmcs_build(struct vmcs_image *img, const struct vmx_controls *ctl,
-		const struct vmx_linux_state *linux_state,
-		const struct vmx_host_state *host, u64 msr_bitmap_pa, u64 eptp,
-		u16 vpid)
+/* The controls, bitmaps and exception exits dom0 and guests share. */
+static void build_controls(struct vmcs_image *img,
+			   const struct vmx_controls *ctl, u64 msr_bitmap_pa,
+			   u64 eptp, u16 vpid)
 {
 	img->nr = 0;
 	img->overflow = false;
@@ -196,6 +198,103 @@ void vmcs_build(struct vmcs_image *img, const struct vmx_controls *ctl,
 	vmcs_image_set(img, VMCS_VPID, vpid);
 	if (ctl->proc2 & PROC2_XSAVES)
 		vmcs_image_set(img, VMCS_XSS_EXIT_BITMAP, 0);
+}
+
+void vmcs_build(struct vmcs_image *img, const struct vmx_controls *ctl,
+		const struct vmx_linux_state *linux_state,
+		const struct vmx_host_state *host, u64 msr_bitmap_pa, u64 eptp,
+		u16 vpid)
+{
+	build_controls(img, ctl, msr_bitmap_pa, eptp, vpid);
 	build_guest(img, linux_state);
 	build_host(img, host);
+}
+
+int vmx_choose_vcpu_controls(const struct vmx_caps *caps,
+			     const struct vmx_controls *dom0,
+			     struct vmx_controls *ctl)
+{
+	u32 exits = PROC_HLT | PROC_UNCOND_IO | PROC_CR8_LOAD | PROC_CR8_STORE |
+		    PROC_TSC_OFFSET;
+	u32 proc = (dom0->proc | exits) & ~(PROC_CR3_LOAD | PROC_CR3_STORE);
+
+	*ctl = *dom0;
+	ctl->entry &= ~ENTRY_GUEST_64BIT;
+	if (adjust(caps->pin, dom0->pin | PIN_EXTERNAL_INTERRUPT,
+		   PIN_EXTERNAL_INTERRUPT, &ctl->pin) ||
+	    adjust(caps->proc, proc, exits, &ctl->proc) ||
+	    (ctl->proc & (PROC_CR3_LOAD | PROC_CR3_STORE)))
+		return -ENODEV;
+	return 0;
+}
+
+void vmcs_build_vcpu(struct vmcs_image *img, const struct vmx_controls *ctl,
+		     u64 msr_bitmap_pa, u64 eptp, u16 vpid)
+{
+	build_controls(img, ctl, msr_bitmap_pa, eptp, vpid);
+	vmcs_image_set(img, VMCS_TSC_OFFSET, 0);
+	vmcs_image_set(img, VMCS_CR0_MASK, VCPU_CR0_OWNED);
+	vmcs_image_set(img, VMCS_CR4_MASK, CR4_VMXE);
+	vmcs_image_set(img, VMCS_LINK_POINTER, ~0ull);
+}
+
+/* Xen's save record names the segments in this order (its ABI). */
+static const enum vmx_seg save_order[SEG_NR] = {
+	SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, SEG_TR, SEG_LDTR,
+};
+
+/*
+ * Xen's attributes are SVM's: the descriptor's byte 5, then its flags
+ * nibble at bit 8, where VMX has it at bit 12.
+ */
+static u32 access_rights(u32 attr)
+{
+	if (!(attr & AR_P))
+		return AR_UNUSABLE;
+	return (attr & 0xff) | (attr & 0xf00) << 4;
+}
+
+void vmcs_vcpu_state(struct vmcs_image *img, const struct vmx_caps *caps,
+		     const struct vmx_controls *ctl,
+		     const struct hvm_hw_cpu *r, u64 pat)
+{
+	/* Unrestricted guests may run with paging or protection off. */
+	u64 cr0_fixed = caps->cr0_fixed0 & ~(CR0_PE | CR0_PG);
+	bool lma = (r->msr_efer & EFER_LME) && (r->cr0 & CR0_PG);
+	unsigned int i;
+
+	for (i = 0; i < SEG_NR; i++) {
+		enum vmx_seg seg = save_order[i];
+
+		vmcs_image_set(img, VMCS_GUEST_SEL(seg), (&r->cs_sel)[i]);
+		vmcs_image_set(img, VMCS_GUEST_BASE(seg), (&r->cs_base)[i]);
+		vmcs_image_set(img, VMCS_GUEST_LIMIT(seg), (&r->cs_limit)[i]);
+		vmcs_image_set(img, VMCS_GUEST_AR(seg),
+			       access_rights((&r->cs_arbytes)[i]));
+	}
+	vmcs_image_set(img, VMCS_GUEST_GDTR_BASE, r->gdtr_base);
+	vmcs_image_set(img, VMCS_GUEST_GDTR_LIMIT, r->gdtr_limit);
+	vmcs_image_set(img, VMCS_GUEST_IDTR_BASE, r->idtr_base);
+	vmcs_image_set(img, VMCS_GUEST_IDTR_LIMIT, r->idtr_limit);
+	vmcs_image_set(img, VMCS_GUEST_CR0, r->cr0 | cr0_fixed);
+	vmcs_image_set(img, VMCS_CR0_SHADOW, r->cr0);
+	vmcs_image_set(img, VMCS_GUEST_CR3, r->cr3);
+	vmcs_image_set(img, VMCS_GUEST_CR4, r->cr4 | caps->cr4_fixed0);
+	vmcs_image_set(img, VMCS_CR4_SHADOW, r->cr4);
+	vmcs_image_set(img, VMCS_GUEST_DR7, r->dr7);
+	vmcs_image_set(img, VMCS_GUEST_DEBUGCTL, 0);
+	vmcs_image_set(img, VMCS_GUEST_PAT, pat);
+	vmcs_image_set(img, VMCS_GUEST_EFER,
+		       (r->msr_efer & ~EFER_LMA) | (lma ? EFER_LMA : 0));
+	vmcs_image_set(img, VMCS_ENTRY_CONTROLS,
+		       ctl->entry | (lma ? ENTRY_GUEST_64BIT : 0));
+	vmcs_image_set(img, VMCS_GUEST_SYSENTER_CS, r->sysenter_cs);
+	vmcs_image_set(img, VMCS_GUEST_SYSENTER_ESP, r->sysenter_esp);
+	vmcs_image_set(img, VMCS_GUEST_SYSENTER_EIP, r->sysenter_eip);
+	vmcs_image_set(img, VMCS_GUEST_RIP, r->rip);
+	vmcs_image_set(img, VMCS_GUEST_RSP, r->rsp);
+	vmcs_image_set(img, VMCS_GUEST_RFLAGS, r->rflags | X86_RFLAGS_FIXED);
+	vmcs_image_set(img, VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmcs_image_set(img, VMCS_GUEST_ACTIVITY, 0);
+	vmcs_image_set(img, VMCS_GUEST_PENDING_DEBUG, 0);
 }

@@ -11,6 +11,7 @@
 #define HV_VMX_VMCS_H
 
 #include <kxen/types.h>
+#include <hv/x86_arch.h>
 
 /* 16-bit fields */
 #define VMCS_VPID			0x0000
@@ -24,6 +25,7 @@
 #define VMCS_HOST_TR_SEL		0x0c0c
 /* 64-bit fields */
 #define VMCS_MSR_BITMAP			0x2004
+#define VMCS_TSC_OFFSET			0x2010
 #define VMCS_EPT_POINTER		0x201a
 #define VMCS_XSS_EXIT_BITMAP		0x202c
 #define VMCS_GUEST_PHYS_ADDR		0x2400
@@ -61,6 +63,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY	0x4824
 #define VMCS_GUEST_ACTIVITY		0x4826
 #define VMCS_GUEST_SYSENTER_CS		0x482a
+#define VMCS_PREEMPTION_TIMER		0x482e
 #define VMCS_HOST_SYSENTER_CS		0x4c00
 /* natural-width fields */
 #define VMCS_CR0_MASK			0x6000
@@ -118,8 +121,17 @@ enum vmx_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR,
 #define PIN_EXTERNAL_INTERRUPT	BIT(0)
 #define PIN_NMI_EXITING		BIT(3)
 #define PIN_VIRTUAL_NMIS	BIT(5)
+#define PIN_PREEMPTION_TIMER	BIT(6)
 /* Primary processor-based controls */
+#define PROC_INTERRUPT_WINDOW	BIT(2)
+#define PROC_TSC_OFFSET		BIT(3)
+#define PROC_HLT		BIT(7)
+#define PROC_CR3_LOAD		BIT(15)
+#define PROC_CR3_STORE		BIT(16)
+#define PROC_CR8_LOAD		BIT(19)
+#define PROC_CR8_STORE		BIT(20)
 #define PROC_NMI_WINDOW		BIT(22)
+#define PROC_UNCOND_IO		BIT(24)
 #define PROC_MSR_BITMAP		BIT(28)
 #define PROC_SECONDARY		BIT(31)
 /* Secondary processor-based controls */
@@ -163,6 +175,9 @@ enum vmx_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR,
 #define BLOCKING_STI		BIT(0)
 #define BLOCKING_MOV_SS		BIT(1)
 #define BLOCKING_NMI		BIT(3)
+
+/* IA32_VMX_MISC: the preemption timer counts every 2^N TSC ticks. */
+#define VMX_MISC_PREEMPTION_RATE(m)	((m) & 0x1f)
 
 /* IA32_VMX_BASIC */
 #define VMX_BASIC_REVISION(b)	((u32)(b) & 0x7fffffff)
@@ -220,6 +235,10 @@ struct vmx_host_state {
 	u16 cs_sel, ds_sel, tr_sel;
 };
 
+/* The field types, by bits 11:10 of the encoding. */
+#define VMCS_FIELD_TYPE(enc)	(((enc) >> 10) & 3)
+#define VMCS_TYPE_HOST		3
+
 /* Field values to write, in the order they were set. */
 #define VMCS_IMAGE_MAX	128
 struct vmcs_image {
@@ -249,6 +268,38 @@ void vmcs_build(struct vmcs_image *img, const struct vmx_controls *ctl,
 		const struct vmx_linux_state *linux_state,
 		const struct vmx_host_state *host, u64 msr_bitmap_pa, u64 eptp,
 		u16 vpid);
+
+/*
+ * A guest vCPU's controls, from dom0's: physical interrupts, HLT, every
+ * port and CR8 exit as well (CR8 is the emulated LAPIC's TPR), the TSC
+ * is offset, CR3 never exits (EPT), and the entry into IA-32e mode is
+ * set per vCPU. -ENODEV if the CPU cannot.
+ */
+int vmx_choose_vcpu_controls(const struct vmx_caps *caps,
+			     const struct vmx_controls *dom0,
+			     struct vmx_controls *ctl);
+
+/*
+ * The CR0 bits a guest vCPU's MOV to CR0 exits for: PG, whose change
+ * into or out of IA-32e mode kxen makes, and NE, which VMX fixes to 1
+ * while the guest may have it 0.
+ */
+#define VCPU_CR0_OWNED		(CR0_PG | CR0_NE)
+
+/* The fields of a guest vCPU's VMCS that stay as they are made. */
+void vmcs_build_vcpu(struct vmcs_image *img, const struct vmx_controls *ctl,
+		     u64 msr_bitmap_pa, u64 eptp, u16 vpid);
+
+/*
+ * A guest vCPU's state from Xen's save record R and its PAT: segments
+ * in VMX's access-rights form (an absent one unusable), the bits VMX
+ * fixes in CR0 and CR4 set behind the guest's read shadows, EFER.LMA
+ * from LME and PG, and the entry into IA-32e mode with it.
+ */
+struct hvm_hw_cpu;
+void vmcs_vcpu_state(struct vmcs_image *img, const struct vmx_caps *caps,
+		     const struct vmx_controls *ctl,
+		     const struct hvm_hw_cpu *r, u64 pat);
 
 /*
  * The SDM's checks on VM entry (vol. 3, "Checks on VMX Controls and

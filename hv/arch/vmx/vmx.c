@@ -22,113 +22,19 @@
 #include <hv/x86.h>
 #include <hv/x86_paging.h>
 #include <hv/xen.h>
-#include "vmcs.h"
+#include <hv/vcpu_run.h>
+#include "vmx.h"
 
 #define DOM0_VPID		1
 
-/* Basic exit reasons */
-#define EXIT_EXCEPTION_NMI	0
-#define EXIT_TRIPLE_FAULT	2
-#define EXIT_INIT		3
-#define EXIT_NMI_WINDOW		8
-#define EXIT_CPUID		10
-#define EXIT_GETSEC		11
-#define EXIT_INVD		13
-#define EXIT_VMCALL		18
-#define EXIT_VMCLEAR		19
-#define EXIT_VMXON		27
-#define EXIT_CR_ACCESS		28
-#define EXIT_RDMSR		31
-#define EXIT_WRMSR		32
-#define EXIT_INVALID_STATE	33
-#define EXIT_EPT_VIOLATION	48
-#define EXIT_EPT_MISCONFIG	49
-#define EXIT_INVEPT		50
-#define EXIT_INVVPID		53
-#define EXIT_XSETBV		55
-#define EXIT_REASON_FAILED	BIT(31)
-
-#define INVEPT_ALL_CONTEXT	2
-#define INVVPID_ALL_CONTEXT	2
-#define EPT_CAP_INVEPT_ALL	BIT_ULL(26)
-#define VPID_CAP_INVVPID_ALL	BIT_ULL(42)
-
-#define DR6_FROM_QUALIFICATION	0x1600full	/* B0-B3, BD, BS, RTM */
-#define DR6_BS			BIT_ULL(14)
-#define XCR0_X87		BIT_ULL(0)
-#define XCR0_SSE		BIT_ULL(1)
-#define XCR0_AVX		BIT_ULL(2)
-#define XCR0_MPX		(BIT_ULL(3) | BIT_ULL(4))
-#define XCR0_AVX512		(BIT_ULL(5) | BIT_ULL(6) | BIT_ULL(7))
-
-static struct vmx_caps caps;
-static struct vmx_controls controls;
+struct vmx_caps vmx_caps;
+struct vmx_controls dom0_controls;
 static u8 *msr_bitmap;
 static u64 msr_bitmap_pa;
 static u64 eptp;
 /* The MTRRs dom0 set, and the lock for changing them and dom0's EPT. */
 static struct mtrr_state mtrrs;
 static struct hv_spinlock mtrr_lock;
-
-/* The VMX instructions; those that can fail return -EIO when they do. */
-#define VMX_FAILED(insn, operand)					\
-({									\
-	bool failed;							\
-									\
-	asm volatile(insn " %1; setna %0"				\
-		     : "=qm"(failed) : "m"(operand) : "cc", "memory");	\
-	failed ? -EIO : 0;						\
-})
-
-static int vmxon(u64 pa)
-{
-	return VMX_FAILED("vmxon", pa);
-}
-
-static int vmclear(u64 pa)
-{
-	return VMX_FAILED("vmclear", pa);
-}
-
-static int vmptrld(u64 pa)
-{
-	return VMX_FAILED("vmptrld", pa);
-}
-
-static int vmcs_write(u32 field, u64 val)
-{
-	bool failed;
-
-	asm volatile("vmwrite %1, %2; setna %0"
-		     : "=qm"(failed) : "rm"(val), "r"((u64)field) : "cc");
-	return failed ? -EIO : 0;
-}
-
-static u64 vmcs_read(u32 field)
-{
-	u64 val;
-
-	asm volatile("vmread %1, %0" : "=rm"(val) : "r"((u64)field) : "cc");
-	return val;
-}
-
-static void invept_all(void)
-{
-	struct { u64 eptp, reserved; } desc = { 0, 0 };
-
-	if (caps.ept_vpid & EPT_CAP_INVEPT_ALL)
-		asm volatile("invept %0, %1" : : "m"(desc),
-			     "r"((u64)INVEPT_ALL_CONTEXT) : "cc", "memory");
-}
-
-static void invvpid_all(void)
-{
-	struct { u64 vpid, addr; } desc = { 0, 0 };
-
-	if (caps.ept_vpid & VPID_CAP_INVVPID_ALL)
-		asm volatile("invvpid %0, %1" : : "m"(desc),
-			     "r"((u64)INVVPID_ALL_CONTEXT) : "cc", "memory");
-}
 
 /* The write of MSR exits, and its read if READS (SDM: "MSR-Bitmap Address"). */
 static void intercept_msr(u32 msr, bool reads)
@@ -144,24 +50,24 @@ static void read_caps(void)
 {
 	u32 r[4], ctls;
 
-	caps.basic = rdmsr(MSR_VMX_BASIC);
+	vmx_caps.basic = rdmsr(MSR_VMX_BASIC);
 	/* The TRUE_ controls, where they exist, allow more bits to be 0. */
-	ctls = (caps.basic & VMX_BASIC_TRUE_CTLS) ? MSR_VMX_TRUE_OFFSET : 0;
-	caps.pin = rdmsr(MSR_VMX_PINBASED + ctls);
-	caps.proc = rdmsr(MSR_VMX_PROCBASED + ctls);
-	caps.exit = rdmsr(MSR_VMX_EXIT + ctls);
-	caps.entry = rdmsr(MSR_VMX_ENTRY + ctls);
-	caps.misc = rdmsr(MSR_VMX_MISC);
-	caps.cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0);
-	caps.cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
-	caps.cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
-	caps.cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
+	ctls = (vmx_caps.basic & VMX_BASIC_TRUE_CTLS) ? MSR_VMX_TRUE_OFFSET : 0;
+	vmx_caps.pin = rdmsr(MSR_VMX_PINBASED + ctls);
+	vmx_caps.proc = rdmsr(MSR_VMX_PROCBASED + ctls);
+	vmx_caps.exit = rdmsr(MSR_VMX_EXIT + ctls);
+	vmx_caps.entry = rdmsr(MSR_VMX_ENTRY + ctls);
+	vmx_caps.misc = rdmsr(MSR_VMX_MISC);
+	vmx_caps.cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0);
+	vmx_caps.cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
+	vmx_caps.cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
+	vmx_caps.cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
 	/* The module admits only CPUs with secondary controls and EPT. */
-	caps.proc2 = rdmsr(MSR_VMX_PROCBASED2);
-	caps.ept_vpid = rdmsr(MSR_VMX_EPT_VPID_CAP);
+	vmx_caps.proc2 = rdmsr(MSR_VMX_PROCBASED2);
+	vmx_caps.ept_vpid = rdmsr(MSR_VMX_EPT_VPID_CAP);
 	cpuid_count(0x80000008, 0, r);
-	caps.phys_addr_bits = r[0] & 0xff;
-	caps.virt_addr_bits = r[0] >> 8 & 0xff;
+	vmx_caps.phys_addr_bits = r[0] & 0xff;
+	vmx_caps.virt_addr_bits = r[0] >> 8 & 0xff;
 }
 
 /*
@@ -179,7 +85,7 @@ static int mirror_mtrrs(void)
 	cpuid_count(1, 0, r);
 	if (!(r[3] & CPUID1_EDX_MTRR))
 		return 0;
-	mtrr_init(&mtrrs, rdmsr(MSR_MTRRCAP), caps.phys_addr_bits);
+	mtrr_init(&mtrrs, rdmsr(MSR_MTRRCAP), vmx_caps.phys_addr_bits);
 	for (n = 0; (msr = mtrr_msr(&mtrrs, n)); n++) {
 		val = rdmsr(msr);
 		if (mtrr_write(&mtrrs, msr, val, &start, &end)) {
@@ -203,7 +109,7 @@ static int vmx_prepare(void)
 	u32 msr;
 
 	read_caps();
-	if (vmx_choose_controls(&caps, &controls) || !(caps.ept_vpid & walk)) {
+	if (vmx_choose_controls(&vmx_caps, &dom0_controls) || !(vmx_caps.ept_vpid & walk)) {
 		hv_printk("kxen: VMX lacks a control kxen needs (EPT, VPID, unrestricted guest, virtual NMIs, EFER/PAT switching or %u-level EPT)\n",
 			  dom0_p2m.levels);
 		return -ENODEV;
@@ -216,7 +122,7 @@ static int vmx_prepare(void)
 	for (msr = MSR_VMX_BASIC; msr <= MSR_VMX_LAST; msr++)
 		intercept_msr(msr, true);
 	eptp = dom0_p2m.root_pa | EPTP_WB | EPTP_WALK(dom0_p2m.levels);
-	return mirror_mtrrs();
+	return mirror_mtrrs() ?: vmx_vcpu_prepare();
 }
 
 _Static_assert(sizeof(struct vmcs_image) <= PAGE_SIZE, "one page a CPU");
@@ -230,8 +136,8 @@ static int vmx_cpu_prepare(struct hv_cpu *cpu)
 	cpu->vmcs_image = page_alloc(&hv_pool);
 	if (!vmxon_region || !vmcs || !cpu->gdt_copy || !cpu->vmcs_image)
 		return -ENOMEM;
-	*vmxon_region = VMX_BASIC_REVISION(caps.basic);
-	*vmcs = VMX_BASIC_REVISION(caps.basic);
+	*vmxon_region = VMX_BASIC_REVISION(vmx_caps.basic);
+	*vmcs = VMX_BASIC_REVISION(vmx_caps.basic);
 	cpu->vmxon_pa = page_pool_pa(&hv_pool, vmxon_region);
 	cpu->vmcs_pa = page_pool_pa(&hv_pool, vmcs);
 	return 0;
@@ -322,21 +228,26 @@ static void report_violation(void *ctx, const char *violation)
 	hv_printk("kxen: CPU%u: VMCS check: %s\n", cpu->id, violation);
 }
 
-static int load_vmcs(struct hv_cpu *cpu, const struct vmcs_image *img)
+int vmcs_write_image(const struct vmcs_image *img)
 {
 	unsigned int i;
 
-	if (vmclear(cpu->vmcs_pa) || vmptrld(cpu->vmcs_pa))
-		return -EIO;
 	for (i = 0; i < img->nr; i++) {
 		if (vmcs_write(img->field[i].encoding, img->field[i].value)) {
-			hv_printk("kxen: CPU%u: VMWRITE of field %#x failed (error %llu)\n",
-				  cpu->id, img->field[i].encoding,
+			hv_printk("kxen: VMWRITE of field %#x failed (error %llu)\n",
+				  img->field[i].encoding,
 				  (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
 			return -EIO;
 		}
 	}
 	return 0;
+}
+
+static int load_vmcs(struct hv_cpu *cpu, const struct vmcs_image *img)
+{
+	if (vmclear(cpu->vmcs_pa) || vmptrld(cpu->vmcs_pa))
+		return -EIO;
+	return vmcs_write_image(img);
 }
 
 static int vmx_cpu_enter(struct hv_cpu *cpu)
@@ -355,9 +266,9 @@ static int vmx_cpu_enter(struct hv_cpu *cpu)
 	if (linux_state.gdt_limit >= PAGE_SIZE)
 		return -EINVAL;		/* larger than the copy for leaving */
 	host_state(cpu, &host, cr4);
-	vmcs_build(img, &controls, &linux_state, &host, msr_bitmap_pa, eptp,
+	vmcs_build(img, &dom0_controls, &linux_state, &host, msr_bitmap_pa, eptp,
 		   DOM0_VPID);
-	if (vmcs_check(img, &caps, report_violation, cpu))
+	if (vmcs_check(img, &vmx_caps, report_violation, cpu))
 		return -EINVAL;
 
 	if (!(fc & FEATURE_CONTROL_LOCKED))
@@ -385,7 +296,7 @@ static int vmx_cpu_enter(struct hv_cpu *cpu)
 	vmx_run(cpu);
 }
 
-static void inject(u32 info, u32 error)
+void inject(u32 info, u32 error)
 {
 	if (vmcs_read(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)
 		return;
@@ -394,19 +305,18 @@ static void inject(u32 info, u32 error)
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, error);
 }
 
-static void inject_exception(unsigned int vector)
+void inject_exception(unsigned int vector)
 {
 	inject(INTR_TYPE_HW_EXCEPTION << 8 | vector, 0);
 }
 
-static void inject_gp(void)
+void inject_gp(void)
 {
 	inject(INTR_TYPE_HW_EXCEPTION << 8 | INTR_INFO_ERROR_VALID |
 	       X86_EXC_GP, 0);
 }
 
-/* Past the instruction that exited; a single step traps after it. */
-static void skip_instruction(void)
+void skip_instruction(void)
 {
 	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) +
 				vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
@@ -498,7 +408,7 @@ static void unblock_nmis(void)
 		     : : [ss] "i"(HOST_DS), [cs] "i"(HOST_CS) : "rax", "memory");
 }
 
-static enum kxen_exit_reason handle_exception(struct hv_cpu *cpu)
+enum kxen_exit_reason handle_exception(struct hv_cpu *cpu)
 {
 	u32 info = vmcs_read(VMCS_EXIT_INTR_INFO);
 
@@ -553,13 +463,27 @@ static __attribute__((noreturn)) void dom0_triple_fault(struct hv_cpu *cpu)
 	machine_reset();
 }
 
+void latch_guest_mode(struct hv_cpu *cpu)
+{
+	u64 efer = vmcs_read(VMCS_GUEST_EFER);
+
+	cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
+	cpu->guest_cr0 = vmcs_read(VMCS_GUEST_CR0);
+	cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
+	cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
+	cpu->guest_efer = efer;
+	cpu->guest_rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+	cpu->guest_long_mode = (efer & EFER_LMA) &&
+			       (vmcs_read(VMCS_GUEST_AR(SEG_CS)) & AR_L);
+}
+
 static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu, u32 reason)
 {
 	switch (reason) {
 	case EXIT_EXCEPTION_NMI:
 		return handle_exception(cpu);
 	case EXIT_NMI_WINDOW:
-		vmcs_write(VMCS_PROC_CONTROLS, controls.proc);
+		vmcs_write(VMCS_PROC_CONTROLS, dom0_controls.proc);
 		return KXEN_EXIT_EXCEPTION;
 	case EXIT_CPUID:
 		cpuid_emulate(cpu);
@@ -569,15 +493,9 @@ static enum kxen_exit_reason handle_exit(struct hv_cpu *cpu, u32 reason)
 		/*
 		 * Only hypercalls check the CPL and reach dom0's memory by
 		 * its virtual addresses (the exit to leave included), so
-		 * only they pay for reading these.
+		 * only they pay for reading its mode.
 		 */
-		cpu->guest_cpl = AR_DPL(vmcs_read(VMCS_GUEST_AR(SEG_SS)));
-		cpu->guest_cr0 = vmcs_read(VMCS_GUEST_CR0);
-		cpu->guest_cr3 = vmcs_read(VMCS_GUEST_CR3);
-		cpu->guest_cr4 = vmcs_read(VMCS_GUEST_CR4);
-		cpu->guest_efer = vmcs_read(VMCS_GUEST_EFER);
-		/* Dom0's kernel, the only caller at CPL 0, is 64-bit code. */
-		cpu->guest_long_mode = true;
+		latch_guest_mode(cpu);
 		hypercall(cpu);
 		skip_instruction();
 		return KXEN_EXIT_HYPERCALL;
@@ -635,17 +553,22 @@ static void deliver_pending_nmi(struct hv_cpu *cpu)
 		inject(INTR_TYPE_NMI << 8 | X86_EXC_NMI, 0);
 		cpu->pending_nmi = false;
 	} else {
-		vmcs_write(VMCS_PROC_CONTROLS, controls.proc | PROC_NMI_WINDOW);
+		vmcs_write(VMCS_PROC_CONTROLS, dom0_controls.proc | PROC_NMI_WINDOW);
 	}
 }
 
-/* Called by the exit stub; returns nonzero when dom0 asked to leave. */
+/*
+ * Called by the exit stub: VMX_RESUME, VMX_LAUNCH for a guest vCPU
+ * just switched in (its VMCS is clear), or VMX_LEAVE when dom0 asked
+ * to leave.
+ */
 int vmx_handle_exit(struct hv_cpu *cpu)
 {
 	u32 reason = vmcs_read(VMCS_EXIT_REASON);
 	u32 vectoring = vmcs_read(VMCS_IDT_VECTORING_INFO);
+	bool launch = false;
 
-	if (reason & EXIT_REASON_FAILED)
+	if ((reason & EXIT_REASON_FAILED) && !cpu->vcpu)
 		fatal_exit(cpu, "VM entry refused dom0's state", reason);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
 	/* An event cut short by the exit is delivered again first. */
@@ -660,17 +583,32 @@ int vmx_handle_exit(struct hv_cpu *cpu)
 				vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
 	}
 
-	cpu->exits[handle_exit(cpu, reason & 0xffff)]++;
+	if (cpu->vcpu) {
+		vmx_vcpu_exit(cpu, reason);
+		vcpu_exit_done(cpu);
+	} else {
+		cpu->exits[handle_exit(cpu, reason & 0xffff)]++;
+	}
+	if (cpu->run_next) {
+		vmx_switch_to_vcpu(cpu);
+		launch = true;
+	} else if (cpu->run_result) {
+		vmx_switch_to_dom0(cpu);
+	}
 
-	if (cpu->pending_mc) {
+	if (cpu->vcpu) {
+		vmx_vcpu_before_entry(cpu);
+	} else if (cpu->pending_mc) {
 		cpu->pending_mc = false;
 		inject_exception(X86_EXC_MC);
-	}
-	if (cpu->pending_nmi)
+	} else if (cpu->pending_nmi) {
 		deliver_pending_nmi(cpu);
+	}
 	if (foreign_flush_due(cpu->id))
 		invept_all();
-	return cpu->leaving;
+	if (cpu->leaving)
+		return VMX_LEAVE;
+	return launch ? VMX_LAUNCH : VMX_RESUME;
 }
 
 /* VMLAUNCH or VMRESUME failed (entry.S): the VMCS is at fault. */
@@ -776,4 +714,6 @@ const struct vcpu_ops vmx_ops = {
 	.cpu_prepare = vmx_cpu_prepare,
 	.cpu_enter = vmx_cpu_enter,
 	.read_state = vmx_read_state,
+	.vcpu_create = vmx_vcpu_create,
+	.set_guest_pat = vmx_set_guest_pat,
 };

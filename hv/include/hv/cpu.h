@@ -95,6 +95,9 @@ struct hv_cpu {
 	u64 guest_hsave_pa;	/* dom0's idea of VM_HSAVE_PA */
 	/* VMX */
 	u64 vmcs_pa, vmxon_pa;
+	/* Dom0's, while a guest vCPU has its own on the CPU. */
+	u64 dom0_dr6;
+	u64 dom0_syscall_msrs[5];	/* KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SFMASK */
 	void *gdt_copy;		/* a writable copy of Linux's GDT, to load TR */
 	struct vmcs_image *vmcs_image;	/* the fields kxen writes */
 	u64 exits[KXEN_EXIT_NR];

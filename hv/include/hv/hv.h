@@ -122,10 +122,12 @@ typedef int (*vendor_msr_fn)(struct hv_cpu *cpu, u32 msr, bool write,
 			     u64 *val);
 int msr_emulate(struct hv_cpu *cpu, bool write, vendor_msr_fn vendor_msr);
 /*
- * Whether guest vCPU V has IA32_TSC_AUX (RDTSCP or RDPID): the vendor
- * code puts v->tsc_aux on the CPU while V runs.
+ * Guest vCPU V's IA32_TSC_AUX (where it has RDTSCP or RDPID) replaces
+ * dom0's on CPU while V runs: the vendor code calls these as it
+ * switches V in and out.
  */
-bool vcpu_has_tsc_aux(const struct vcpu *v);
+void tsc_aux_switch_in(struct hv_cpu *cpu, const struct vcpu *v);
+void tsc_aux_switch_out(struct hv_cpu *cpu, const struct vcpu *v);
 /*
  * Xen's vMCE MSRs of guest vCPU V (hv/vmce.c): 0, -EPERM for #GP, or
  * -ENOENT when MSR is not one.

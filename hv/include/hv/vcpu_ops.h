@@ -40,6 +40,8 @@ struct vcpu_ops {
 	 * where the vendor cannot run guests yet; the run op then fails.
 	 */
 	int (*vcpu_create)(struct vcpu *v);
+	/* The guest on CPU wrote a valid IA32_PAT, now in cpu->vcpu->pat. */
+	void (*set_guest_pat)(struct hv_cpu *cpu);
 };
 
 extern const struct vcpu_ops svm_ops;

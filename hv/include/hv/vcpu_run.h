@@ -83,6 +83,17 @@ void vcpu_triple_fault(struct hv_cpu *cpu, u64 rip);
  * not due already); with them off it goes down.
  */
 void vcpu_halt(struct hv_cpu *cpu, bool interrupts_on);
+/* The guest on CPU crashes, for WHY (with A and B, as domain_crash()). */
+void vcpu_crash(struct hv_cpu *cpu, const char *why, u64 a, u64 b);
+/*
+ * The guest's IN or OUT of SIZE bytes at PORT (RIP: the instruction's).
+ * A PVH guest has no ports, so as Xen answers an access no device
+ * claims, reads are all ones and writes go nowhere. String I/O would
+ * need the instruction emulator, which is not there yet: the guest
+ * crashes. True when done, and the guest goes on past the instruction.
+ */
+bool vcpu_port_io(struct hv_cpu *cpu, u16 port, unsigned int size, bool in,
+		  bool string, u64 rip);
 /* XSETBV to XCR0 by the guest: 0, or -XEN_EINVAL (then #GP). */
 long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val);
 /* CPUID by the guest, on REGS. */

@@ -137,6 +137,19 @@ DEFINE_DR_ACCESS(3)
 DEFINE_DR_ACCESS(6)
 DEFINE_DR_ACCESS(7)
 
+/* DR0-3 of one context (dom0 or a guest vCPU) replace the other's. */
+static inline void swap_debug_registers(u64 *save, const u64 *load)
+{
+	save[0] = read_dr0();
+	save[1] = read_dr1();
+	save[2] = read_dr2();
+	save[3] = read_dr3();
+	write_dr0(load[0]);
+	write_dr1(load[1]);
+	write_dr2(load[2]);
+	write_dr3(load[3]);
+}
+
 /*
  * Flushes every TLB entry of the current address space tag, global ones
  * and all PCIDs included: any change of CR4.PGE does. The host and bare
