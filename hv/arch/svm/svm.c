@@ -16,7 +16,6 @@
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
-#include <hv/mtrr.h>
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/vcpu_ops.h>
@@ -459,17 +458,17 @@ static void load_from_regs(struct vcpu *v)
 	v->dr[3] = r->dr3;
 }
 
-/*
- * The MSRs a guest's VMCB does not hold that it may use: EFER
- * (msr_emulate() does Xen's hypercall page and PAT), and AMD's memory and SVM
- * configuration, which read as 0 as on Xen (Linux reads SYSCFG without
- * a fixup); the rest are #GP.
- */
 static void svm_set_guest_pat(struct hv_cpu *cpu)
 {
 	((struct vmcb *)cpu->vmcb)->save.g_pat = cpu->vcpu->pat;
 }
 
+/*
+ * The MSRs a guest's VMCB does not hold that it may use: EFER
+ * (msr_emulate() does Xen's hypercall page and PAT), and AMD's memory
+ * and SVM configuration, which read as 0 as on Xen (Linux reads SYSCFG
+ * without a fixup); the rest are #GP.
+ */
 static int svm_guest_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 {
 	struct vmcb *vmcb = cpu->vmcb;
@@ -603,7 +602,7 @@ static void guest_exit(struct hv_cpu *cpu, struct vmcb *vmcb, u32 code)
 	default:
 		/* SVM_EXIT_INVALID too: VMRUN refused the guest's state. */
 		vcpu_crash(cpu, "unexpected exit (code, rip)", code,
-			    vmcb->save.rip);
+			   vmcb->save.rip);
 		return;
 	}
 }

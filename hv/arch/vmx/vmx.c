@@ -36,14 +36,16 @@ static u64 eptp;
 static struct mtrr_state mtrrs;
 static struct hv_spinlock mtrr_lock;
 
-/* The write of MSR exits, and its read if READS (SDM: "MSR-Bitmap Address"). */
-static void intercept_msr(u32 msr, bool reads)
+void msr_bitmap_set(u8 *bitmap, u32 msr, bool reads, bool exits)
 {
 	u32 high = msr >= 0xc0000000 ? 1024 : 0, index = msr & 0x1fff;
+	u8 *read = &bitmap[high + index / 8];
+	u8 *write = &bitmap[2048 + high + index / 8];
+	u8 bit = BIT(index % 8);
 
 	if (reads)
-		msr_bitmap[high + index / 8] |= BIT(index % 8);
-	msr_bitmap[2048 + high + index / 8] |= BIT(index % 8);
+		*read = exits ? *read | bit : *read & ~bit;
+	*write = exits ? *write | bit : *write & ~bit;
 }
 
 static void read_caps(void)
@@ -93,7 +95,7 @@ static int mirror_mtrrs(void)
 				  msr, (unsigned long long)val);
 			return -EINVAL;
 		}
-		intercept_msr(msr, false);
+		msr_bitmap_set(msr_bitmap, msr, false, true);
 	}
 	err = mtrr_apply(&mtrrs, &dom0_p2m, 0, mtrrs.addr_mask + 1);
 	if (!err)
@@ -118,9 +120,9 @@ static int vmx_prepare(void)
 	if (!msr_bitmap)
 		return -ENOMEM;
 	msr_bitmap_pa = page_pool_pa(&hv_pool, msr_bitmap);
-	intercept_msr(MSR_FEATURE_CONTROL, true);
+	msr_bitmap_set(msr_bitmap, MSR_FEATURE_CONTROL, true, true);
 	for (msr = MSR_VMX_BASIC; msr <= MSR_VMX_LAST; msr++)
-		intercept_msr(msr, true);
+		msr_bitmap_set(msr_bitmap, msr, true, true);
 	eptp = dom0_p2m.root_pa | EPTP_WB | EPTP_WALK(dom0_p2m.levels);
 	return mirror_mtrrs() ?: vmx_vcpu_prepare();
 }

@@ -129,6 +129,11 @@ static inline void invvpid_all(void)
 		vmx_invvpid(INVVPID_ALL_CONTEXT, 0);
 }
 
+/*
+ * In an MSR bitmap (SDM: "MSR-Bitmap Address"), MSR's write, and its
+ * read if READS, exit (EXITS) or not.
+ */
+void msr_bitmap_set(u8 *bitmap, u32 msr, bool reads, bool exits);
 /* IMG's fields into the current VMCS: 0, or -EIO (logged). */
 int vmcs_write_image(const struct vmcs_image *img);
 /* Event injection at the next entry, unless one is on its way already. */

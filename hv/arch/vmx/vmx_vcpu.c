@@ -62,14 +62,6 @@ static const u32 vcpu_own_msrs[] = {
 	MSR_SFMASK,
 };
 
-static void pass_msr(u32 msr)
-{
-	u32 high = msr >= 0xc0000000 ? 1024 : 0, index = msr & 0x1fff;
-
-	vcpu_msr_bitmap[high + index / 8] &= ~BIT(index % 8);
-	vcpu_msr_bitmap[2048 + high + index / 8] &= ~BIT(index % 8);
-}
-
 int vmx_vcpu_prepare(void)
 {
 	unsigned int i;
@@ -84,7 +76,7 @@ int vmx_vcpu_prepare(void)
 		return -ENOMEM;
 	memset(vcpu_msr_bitmap, 0xff, PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(vcpu_own_msrs); i++)
-		pass_msr(vcpu_own_msrs[i]);
+		msr_bitmap_set(vcpu_msr_bitmap, vcpu_own_msrs[i], true, false);
 	vcpu_msr_bitmap_pa = page_pool_pa(&hv_pool, vcpu_msr_bitmap);
 	if ((vmx_caps.pin >> 32) & PIN_PREEMPTION_TIMER)
 		preemption_ticks = hv_tsc_khz >>
