@@ -42,7 +42,7 @@ SELFTEST_PROGS := build/selftests/hv/xen_cpuid build/selftests/xen/privcmd \
 	build/selftests/xen/domains build/selftests/xen/memory \
 	build/selftests/xen/hvmcontext build/selftests/xen/cpu_policy \
 	build/selftests/xen/foreign build/selftests/xen/vcpu_run \
-	build/selftests/xen/hvm_param \
+	build/selftests/xen/hvm_param build/selftests/xen/pool_growth \
 	build/selftests/guests/hello.elf build/selftests/guests/hypercalls.elf \
 	build/selftests/guests/events.elf build/selftests/guests/lapic.elf \
 	build/selftests/guests/smp.elf

@@ -4,6 +4,7 @@
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/pool.h>
 #include <hv/printk.h>
 #include <hv/vcpu_ops.h>
 #include <hv/vcpu_run.h>
@@ -208,6 +209,10 @@ long do_kxen_op(struct hv_cpu *cpu, u64 op, u64 arg1, u64 arg2)
 		       (~0ull >> 1);
 	case KXEN_OP_VCPU_AFFINITY:
 		return vcpu_affinity(cpu, arg1);
+	case KXEN_OP_POOL_GROW:
+		return pool_grow(cpu, arg1, arg2);
+	case KXEN_OP_POOL_SHRINK:
+		return pool_shrink(cpu, arg1, arg2);
 	case KXEN_OP_P2M_SYNC:
 		/* The exit itself does it: see foreign_flush_due(). */
 		return 0;

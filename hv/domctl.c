@@ -285,7 +285,8 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		*copyback = true;
 		return 0;
 	case XEN_DOMCTL_set_paging_mempool_size:
-		return domain_set_paging_pool(d, op->u.paging_mempool.size);
+		return domain_set_paging_pool(cpu, d,
+					      op->u.paging_mempool.size);
 	case XEN_DOMCTL_gethvmcontext:
 		*copyback = true;
 		return domain_get_hvm_context(cpu, d, &op->u.hvmcontext);

@@ -47,7 +47,8 @@ static u64 waiting_lo, waiting_hi;
 int foreign_init(struct page_pool *p, struct p2m *dom0, u64 scratch_pa,
 		 u64 cpus)
 {
-	u64 nr = (p->nr_pages + STATES_PER_PAGE - 1) / STATES_PER_PAGE, i;
+	/* For all the pool may grow to: pages added later have theirs. */
+	u64 nr = (p->max_span + STATES_PER_PAGE - 1) / STATES_PER_PAGE, i;
 
 	pool = p;
 	dom0_p2m_of = dom0;
@@ -166,6 +167,74 @@ void guest_pages_free(void *va, u64 n, u64 cpus)
 		else
 			page_free(pool, (u8 *)va + i * PAGE_SIZE);
 	}
+	spin_unlock(&foreign_lock);
+}
+
+/* Whether dom0 has [pa, end) as its own RAM, mapped as itself. */
+static bool dom0_ram_as_itself(u64 pa, u64 end)
+{
+	unsigned int level;
+	u64 hpa;
+
+	for (; pa < end; pa = (pa | (P2M_LEVEL_SIZE(level) - 1)) + 1)
+		if (p2m_lookup(dom0_p2m_of, pa, &hpa, &level) != P2M_RAM ||
+		    hpa != pa)
+			return false;
+	return true;
+}
+
+int foreign_hide(u64 pa, u64 size)
+{
+	u64 gpa;
+	int err = 0;
+
+	spin_lock(&foreign_lock);
+	if (!dom0_ram_as_itself(pa, pa + size))
+		err = -XEN_EINVAL;
+	for (gpa = pa; !err && gpa < pa + size; gpa += PAGE_SIZE)
+		if (p2m_set(dom0_p2m_of, gpa, scratch, PAGE_SIZE, P2M_RAM))
+			err = -XEN_ENOMEM;
+	/* Back as it was: a large leaf again needs no table page. */
+	if (err == -XEN_ENOMEM)
+		p2m_set(dom0_p2m_of, pa, pa, size, P2M_RAM);
+	spin_unlock(&foreign_lock);
+	return err;
+}
+
+void foreign_unhide(u64 pa, u64 size)
+{
+	spin_lock(&foreign_lock);
+	p2m_set(dom0_p2m_of, pa, pa, size, P2M_RAM);
+	__atomic_store_n(&flush_due, all_cpus, __ATOMIC_RELEASE);
+	spin_unlock(&foreign_lock);
+}
+
+u64 foreign_spares_drop(void)
+{
+	u64 target;
+
+	spin_lock(&foreign_lock);
+	target = dom0_p2m_of->pool_pages;
+	p2m_resize_pool(dom0_p2m_of, 0, 0);
+	spin_unlock(&foreign_lock);
+	return target;
+}
+
+void foreign_spares_restore(u64 target)
+{
+	spin_lock(&foreign_lock);
+	p2m_resize_pool(dom0_p2m_of, target, ~0ull);
+	spin_unlock(&foreign_lock);
+}
+
+void foreign_pages_arrive(void *va, u64 n)
+{
+	u64 first = pool_index(va), i;
+
+	spin_lock(&foreign_lock);
+	for (i = 0; i < n; i++)
+		free_after_flush(first + i);
+	__atomic_store_n(&flush_due, all_cpus, __ATOMIC_RELEASE);
 	spin_unlock(&foreign_lock);
 }
 

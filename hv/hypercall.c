@@ -132,8 +132,14 @@ void hypercall(struct hv_cpu *cpu)
 		r[REG_RSI] = cpu->again_args[1];
 		if (cpu->again_nr == 3)
 			r[REG_RDX] = cpu->again_args[2];
-		ret = KXEN_HYPERCALL_AGAIN;
+		ret = cpu->pool_chunks_wanted ?
+		      KXEN_HYPERCALL_NEED_CHUNKS(cpu->pool_chunks_wanted) :
+		      KXEN_HYPERCALL_AGAIN;
+		cpu->pool_chunks_wanted = 0;
 	}
+	/* Dom0's "none to give" holds for the one call after it. */
+	if (r[REG_RAX] != KXEN_HYPERCALL || args[0] != KXEN_OP_POOL_GROW)
+		cpu->pool_growth_refused = false;
 	r[REG_RAX] = ret;
 }
 

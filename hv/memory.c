@@ -21,6 +21,7 @@
 #include <hv/foreign.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/pool.h>
 #include <hv/printk.h>
 #include <hv/xen.h>
 #include <xen/memory.h>
@@ -55,6 +56,17 @@ static bool claims_allow(const struct domain *d, u64 n)
 {
 	return outstanding_claims + n <= hv_pool.nr_free ||
 	       d->outstanding_pages >= n;
+}
+
+/*
+ * Whether D's populate of N pages should first have the pool grow: it
+ * would take pages others claimed, or some of the reserve that pool
+ * growth itself needs (hv/pool.c). D's own claim is no reason.
+ */
+static bool pool_short(const struct domain *d, u64 n)
+{
+	return d->outstanding_pages < n &&
+	       hv_pool.nr_free < outstanding_claims + n + POOL_RESERVE;
 }
 
 /*
@@ -286,8 +298,9 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 			   u64 start, u64 arg)
 {
 	u32 max_order = cpu->vcpu ? DOMU_MAX_EXTENT_ORDER : MAX_EXTENT_ORDER;
+	bool populate = op == XENMEM_populate_physmap, grow, short_of_pool = false;
 	struct xen_memory_reservation r;
-	u64 i, budget = 0, gpa;
+	u64 i, budget = 0, gpa, extent_pages;
 	struct domain *d;
 	long err = 0;
 
@@ -303,23 +316,37 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 		spin_unlock(&domain_lock);
 		return start;
 	}
+	extent_pages = 1ull << r.extent_order;
+	grow = populate && pool_may_grow(cpu);
 	for (i = start; i < r.nr_extents && budget < PAGES_PER_GO; i++) {
 		if (extent_gpa(cpu, &r, i, &gpa))
 			break;
-		if (op == XENMEM_populate_physmap)
+		if (grow && pool_short(d, extent_pages)) {
+			short_of_pool = true;
+			break;
+		}
+		if (populate)
 			err = populate_extent(d, gpa, r.extent_order);
 		else
 			err = release(d, gpa, gpa + (PAGE_SIZE << r.extent_order),
 				      true);
-		if (err)
+		/* Short of table pages, or of a run of pages: grow too. */
+		if (grow && err == -XEN_ENOMEM &&
+		    d->tot_pages + extent_pages <= d->max_pages) {
+			short_of_pool = true;
+			err = 0;
+		}
+		if (err || short_of_pool)
 			break;
-		budget += 1ull << r.extent_order;
+		budget += extent_pages;
 	}
 	if (err)
 		hv_printk("d%u: memory op %u stopped at extent %llu (%ld)\n",
 			  d->id, op, (unsigned long long)i, err);
 	spin_unlock(&domain_lock);
-	if (!err && i < r.nr_extents && budget >= PAGES_PER_GO)
+	if ((short_of_pool &&
+	     pool_ask(cpu, (r.nr_extents - i) * extent_pages)) ||
+	    (!err && i < r.nr_extents && budget >= PAGES_PER_GO))
 		return hypercall_continue(cpu, op | i << MEMOP_EXTENT_SHIFT,
 					  arg);
 	return i;
@@ -329,21 +356,24 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
  * Xen's arch_set_paging_mempool_size() for HVM: the size in whole pages
  * that fit 32 bits. Growth takes PAGES_PER_GO pages at a time from what
  * no domain has claimed (Xen takes these pages unowned, and claims bind
- * unowned allocations too).
+ * unowned allocations too), and dom0's call leaves the pool's reserve.
  */
-long domain_set_paging_pool(struct domain *d, u64 bytes)
+long domain_set_paging_pool(struct hv_cpu *cpu, struct domain *d, u64 bytes)
 {
-	u64 pages = bytes >> PAGE_SHIFT, avail = 0, step;
+	u64 pages = bytes >> PAGE_SHIFT, avail = 0, step, keep;
 	long missing;
 
 	if (bytes & (PAGE_SIZE - 1) || pages != (u32)pages)
 		return -XEN_EINVAL;
-	if (hv_pool.nr_free > outstanding_claims)
-		avail = hv_pool.nr_free - outstanding_claims;
+	keep = outstanding_claims + (pool_may_grow(cpu) ? POOL_RESERVE : 0);
+	if (hv_pool.nr_free > keep)
+		avail = hv_pool.nr_free - keep;
 	step = avail < PAGES_PER_GO ? avail : PAGES_PER_GO;
 	missing = p2m_resize_pool(&d->p2m, pages, step);
 	if (missing < 0 || (missing && step < PAGES_PER_GO))
-		return -XEN_ENOMEM;
+		/* Short of pool: when it may grow, the call goes on after. */
+		return pool_ask(cpu, missing > 0 ? missing : PAGES_PER_GO) ?
+		       1 : -XEN_ENOMEM;
 	return missing ? 1 : 0;
 }
 
@@ -352,6 +382,7 @@ static long claim_pages(struct hv_cpu *cpu, u64 arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
+	u64 short_by = 0;
 	long ret;
 
 	if (copy_from_guest(cpu, &r, arg, sizeof(r)))
@@ -361,7 +392,13 @@ static long claim_pages(struct hv_cpu *cpu, u64 arg)
 	spin_lock(&domain_lock);
 	d = domain_find(r.domid);
 	ret = d ? set_claim(d, r.nr_extents) : -XEN_EINVAL;
+	/* Only the pool's size can make a valid claim -ENOMEM. */
+	if (ret == -XEN_ENOMEM)
+		short_by = r.nr_extents - d->tot_pages + outstanding_claims -
+			   hv_pool.nr_free;
 	spin_unlock(&domain_lock);
+	if (short_by && pool_ask(cpu, short_by))
+		return hypercall_continue(cpu, XENMEM_claim_pages, arg);
 	return ret;
 }
 

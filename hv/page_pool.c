@@ -14,7 +14,7 @@ static bool test_used(const struct page_pool *pool, u64 page)
 	return pool->used[page / BITS_PER_WORD] & (1ull << (page % BITS_PER_WORD));
 }
 
-static void set_used(struct page_pool *pool, u64 first, u64 n, bool used)
+static void mark_used(struct page_pool *pool, u64 first, u64 n, bool used)
 {
 	u64 page;
 
@@ -26,36 +26,56 @@ static void set_used(struct page_pool *pool, u64 first, u64 n, bool used)
 		else
 			pool->used[page / BITS_PER_WORD] &= ~bit;
 	}
+}
+
+static void set_used(struct page_pool *pool, u64 first, u64 n, bool used)
+{
+	mark_used(pool, first, n, used);
 	if (used)
 		pool->nr_free -= n;
 	else
 		pool->nr_free += n;
 }
 
+static u64 pages_to_hold(u64 bytes)
+{
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 int page_pool_init(struct page_pool *pool, void *va,
 		   const struct page_pool_chunk *chunks,
-		   unsigned int nr_chunks)
+		   unsigned int nr_chunks, unsigned int max_chunks,
+		   u64 max_span)
 {
-	u64 nr_pages = 0, bitmap_bytes, bitmap_pages;
+	u64 nr_pages = 0, bitmap_bytes, meta_pages;
 	unsigned int i;
 
 	for (i = 0; i < nr_chunks; i++)
 		nr_pages += chunks[i].nr_pages;
-	bitmap_bytes = (nr_pages + BITS_PER_WORD - 1) / BITS_PER_WORD * 8;
-	bitmap_pages = (bitmap_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (bitmap_pages >= nr_pages)
+	if (max_chunks < nr_chunks || max_span < nr_pages)
+		return -1;
+	bitmap_bytes = (max_span + BITS_PER_WORD - 1) / BITS_PER_WORD * 8;
+	meta_pages = pages_to_hold(bitmap_bytes) +
+		     pages_to_hold(max_chunks * sizeof(*chunks));
+	/* The first chunk holds them, and one page more. */
+	if (!nr_chunks || meta_pages >= chunks[0].nr_pages)
 		return -1;
 
 	*pool = (struct page_pool){
 		.va = va,
 		.nr_pages = nr_pages,
-		.chunks = chunks,
+		.span = nr_pages,
+		.max_span = max_span,
+		.chunks = (struct page_pool_chunk *)
+			  ((u8 *)va + pages_to_hold(bitmap_bytes) * PAGE_SIZE),
 		.nr_chunks = nr_chunks,
+		.max_chunks = max_chunks,
 		.used = va,
 		.nr_free = nr_pages,
 	};
 	memset(pool->used, 0, bitmap_bytes);
-	set_used(pool, 0, bitmap_pages, true);
+	memcpy(pool->chunks, chunks, nr_chunks * sizeof(*chunks));
+	set_used(pool, 0, meta_pages, true);
 	return 0;
 }
 
@@ -100,7 +120,7 @@ void *pages_alloc(struct page_pool *pool, u64 n)
 	if (lowest_free != ~0ull)
 		pool->hint = lowest_free;
 	else if (!va)
-		pool->hint = pool->nr_pages;
+		pool->hint = pool->span;
 	spin_unlock(&pool->lock);
 
 	if (va)
@@ -119,19 +139,115 @@ void pages_free(struct page_pool *pool, void *va, u64 n)
 	spin_unlock(&pool->lock);
 }
 
+void *page_pool_add(struct page_pool *pool, u64 pa, u64 nr_pages,
+		    unsigned int first)
+{
+	u64 start = 0;
+	unsigned int c;
+	void *va = NULL;
+
+	spin_lock(&pool->lock);
+	for (c = 0; c < pool->nr_chunks; start += pool->chunks[c++].nr_pages)
+		if (c >= first && pool->chunks[c].pa == PAGE_POOL_VACANT &&
+		    pool->chunks[c].nr_pages == nr_pages)
+			break;
+	if (c == pool->nr_chunks &&
+	    (c == pool->max_chunks || pool->span + nr_pages > pool->max_span))
+		goto out;
+	/*
+	 * Translations read the places without the lock: each is whole
+	 * before its address or the count of places shows it.
+	 */
+	pool->chunks[c].nr_pages = nr_pages;
+	__atomic_store_n(&pool->chunks[c].pa, pa, __ATOMIC_RELEASE);
+	if (c == pool->nr_chunks) {
+		/* A new place: its pages come in used, as a vacant one's are. */
+		mark_used(pool, pool->span, nr_pages, true);
+		pool->span += nr_pages;
+		__atomic_store_n(&pool->nr_chunks, c + 1, __ATOMIC_RELEASE);
+	}
+	pool->nr_pages += nr_pages;
+	va = pool->va + start * PAGE_SIZE;
+out:
+	spin_unlock(&pool->lock);
+	return va;
+}
+
+static bool all_free(const struct page_pool *pool, u64 first, u64 n)
+{
+	u64 page;
+
+	for (page = first; page < first + n; page++)
+		if (test_used(pool, page))
+			return false;
+	return true;
+}
+
+/* The place mapped at VA, and its first page in *START. */
+static struct page_pool_chunk *place_of(struct page_pool *pool, void *va,
+					u64 *start)
+{
+	unsigned int c;
+
+	*start = 0;
+	for (c = 0; c < pool->nr_chunks; *start += pool->chunks[c++].nr_pages)
+		if (pool->va + *start * PAGE_SIZE == va)
+			return &pool->chunks[c];
+	return NULL;
+}
+
+u64 page_pool_remove(struct page_pool *pool, void *va, bool held)
+{
+	struct page_pool_chunk *chunk;
+	u64 start, pa = PAGE_POOL_VACANT;
+
+	spin_lock(&pool->lock);
+	chunk = place_of(pool, va, &start);
+	if (chunk && chunk->pa != PAGE_POOL_VACANT &&
+	    (held || all_free(pool, start, chunk->nr_pages))) {
+		/* A vacant place's pages stay used: nothing allocates them. */
+		if (!held)
+			set_used(pool, start, chunk->nr_pages, true);
+		pool->nr_pages -= chunk->nr_pages;
+		pa = chunk->pa;
+		chunk->pa = PAGE_POOL_VACANT;
+	}
+	spin_unlock(&pool->lock);
+	return pa;
+}
+
+void *page_pool_place_va(struct page_pool *pool, unsigned int index)
+{
+	u64 start = 0;
+	unsigned int c;
+	void *va = NULL;
+
+	spin_lock(&pool->lock);
+	for (c = 0; c < index && c < pool->nr_chunks; c++)
+		start += pool->chunks[c].nr_pages;
+	if (index < pool->nr_chunks &&
+	    pool->chunks[index].pa != PAGE_POOL_VACANT)
+		va = pool->va + start * PAGE_SIZE;
+	spin_unlock(&pool->lock);
+	return va;
+}
+
 u64 page_pool_pa(const struct page_pool *pool, const void *va)
 {
 	u64 offset = (const u8 *)va - pool->va, index, start = 0;
 	unsigned int i;
 
-	if ((const u8 *)va < pool->va || offset >= pool->nr_pages * PAGE_SIZE)
+	if ((const u8 *)va < pool->va || offset >= pool->span * PAGE_SIZE)
 		return ~0ull;
 	index = offset / PAGE_SIZE;
 	for (i = 0; i < pool->nr_chunks; i++) {
-		if (index < start + pool->chunks[i].nr_pages)
-			return pool->chunks[i].pa +
-			       (index - start) * PAGE_SIZE + offset % PAGE_SIZE;
-		start += pool->chunks[i].nr_pages;
+		const struct page_pool_chunk *c = &pool->chunks[i];
+
+		if (index < start + c->nr_pages)
+			return c->pa == PAGE_POOL_VACANT ? ~0ull :
+			       c->pa + (index - start) * PAGE_SIZE +
+			       offset % PAGE_SIZE;
+		start += c->nr_pages;
 	}
 	return ~0ull;
 }
@@ -144,7 +260,8 @@ void *page_pool_va(const struct page_pool *pool, u64 pa)
 	for (i = 0; i < pool->nr_chunks; i++) {
 		const struct page_pool_chunk *c = &pool->chunks[i];
 
-		if (pa >= c->pa && pa - c->pa < c->nr_pages * PAGE_SIZE)
+		if (c->pa != PAGE_POOL_VACANT && pa >= c->pa &&
+		    pa - c->pa < c->nr_pages * PAGE_SIZE)
 			return pool->va + start * PAGE_SIZE + (pa - c->pa);
 		start += c->nr_pages;
 	}

@@ -15,6 +15,7 @@
 #include <hv/errno.h>
 #include <hv/foreign.h>
 #include <hv/hv.h>
+#include <hv/pool.h>
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/time.h>
@@ -43,12 +44,9 @@ static unsigned int nr_cpus;
 
 bool hv_owns_page(u64 pa)
 {
-	unsigned int i;
-
-	for (i = 0; i < nr_chunks; i++)
-		if (pa - chunk_pa[i] < KXEN_CHUNK_SIZE)
-			return true;
-	return false;
+	/* The image's chunk, its rest the pool's first chunk, or the pool. */
+	return pa - chunk_pa[0] < KXEN_CHUNK_SIZE ||
+	       page_pool_va(&hv_pool, pa & ~(PAGE_SIZE - 1));
 }
 
 struct hv_cpu *hv_cpu_area(u32 id)
@@ -63,11 +61,21 @@ int hv_cpu_take_over(struct hv_cpu *cpu)
 }
 
 /* Host virtual addresses drop their sign extension in the page tables. */
-static int host_map(u64 va, u64 pa, u64 size)
+static u64 host_table_address(u64 va)
 {
-	u64 mask = (1ull << (PAGE_SHIFT + 9 * host_page_table.levels)) - 1;
+	return va & ((1ull << (PAGE_SHIFT + 9 * host_page_table.levels)) - 1);
+}
 
-	return p2m_set(&host_page_table, va & mask, pa, size, P2M_RAM);
+int host_map(u64 va, u64 pa, u64 size)
+{
+	return p2m_set(&host_page_table, host_table_address(va), pa, size,
+		       P2M_RAM);
+}
+
+static int host_unmap(u64 va, u64 size)
+{
+	return p2m_set(&host_page_table, host_table_address(va), 0, size,
+		       P2M_INVALID);
 }
 
 static int build_host_page_table(const struct kxen_boot_info *info,
@@ -85,6 +93,14 @@ static int build_host_page_table(const struct kxen_boot_info *info,
 		err = host_map(hv_direct_map + info->ram[i].start,
 			       info->ram[i].start,
 			       info->ram[i].end - info->ram[i].start);
+	/*
+	 * The places donated chunks may take get their tables now, empty:
+	 * made later, a table would live in a donated chunk, which could
+	 * then never go back (hv/pool.c).
+	 */
+	for (i = nr_chunks; !err && i < info->max_chunks; i++)
+		err = host_unmap(info->pool_va + i * KXEN_CHUNK_SIZE,
+				 KXEN_CHUNK_SIZE);
 	return err;
 }
 
@@ -120,6 +136,15 @@ static int build_dom0_p2m(const struct kxen_boot_info *info,
 		     pa += PAGE_SIZE)
 			err = p2m_set(&dom0_p2m, pa, scratch, PAGE_SIZE, P2M_RAM);
 	*scratch_pa = scratch;
+	/*
+	 * Spare table pages for hiding donated chunks: one for each GiB of
+	 * RAM, whose 1 GiB leaf a hidden chunk splits for good, and a few
+	 * more. Taken from the pool later, they could land in a donated
+	 * chunk and keep it from ever going back (hv/pool.c).
+	 */
+	if (!err && p2m_resize_pool(&dom0_p2m, dom0_p2m.table_pages +
+				    (hv_machine.max_mfn >> 18) + 1 + 8, ~0ull))
+		err = -ENOMEM;
 	return err;
 }
 
@@ -155,7 +180,8 @@ int hv_prepare(const struct kxen_boot_info *info)
 	u64 scratch_pa = 0, dom0_cpus = 0;
 	int err;
 
-	if (!info->nr_chunks || info->nr_chunks > KXEN_MAX_CHUNKS ||
+	if (!info->nr_chunks || info->nr_chunks > info->max_chunks ||
+	    info->max_chunks > KXEN_MAX_CHUNKS ||
 	    !info->nr_ram || info->nr_ram > KXEN_MAX_RAM_RANGES ||
 	    info->nr_cpus > KXEN_MAX_CPUS ||
 	    image_bytes >= KXEN_CHUNK_SIZE ||
@@ -178,7 +204,8 @@ int hv_prepare(const struct kxen_boot_info *info)
 	pool_chunks[0].pa += image_bytes;
 	pool_chunks[0].nr_pages -= image_bytes / PAGE_SIZE;
 	if (page_pool_init(&hv_pool, (u8 *)info->pool_va + image_bytes,
-			   pool_chunks, nr_chunks))
+			   pool_chunks, nr_chunks, info->max_chunks,
+			   info->max_chunks * CHUNK_PAGES - image_bytes / PAGE_SIZE))
 		return -ENOMEM;
 
 	hv_console = pages_alloc(&hv_pool, CONSOLE_BYTES / PAGE_SIZE + 1);
@@ -219,6 +246,7 @@ int hv_prepare(const struct kxen_boot_info *info)
 			dom0_cpus |= 1ull << i;
 	if (!err)
 		err = foreign_init(&hv_pool, &dom0_p2m, scratch_pa, dom0_cpus);
+	pool_init(nr_chunks);
 	if (!err)
 		err = prepare_cpus(info->nr_cpus);
 	if (err) {

@@ -33,6 +33,10 @@ static unsigned int pool_mb = 32;
 module_param(pool_mb, uint, 0444);
 MODULE_PARM_DESC(pool_mb, "Memory given to the hypervisor at load, in MiB (default 32)");
 
+static unsigned int pool_max_mb;
+module_param(pool_max_mb, uint, 0444);
+MODULE_PARM_DESC(pool_max_mb, "Most memory the hypervisor may have when guests need more, in MiB (default 0: half of RAM; pool_mb or less: no more than pool_mb)");
+
 static ushort serial_port;
 module_param(serial_port, ushort, 0444);
 MODULE_PARM_DESC(serial_port, "I/O port of a 16550 UART that also gets the hypervisor's log (default 0: none)");
@@ -57,6 +61,7 @@ static void free_pool(void)
 {
 	unsigned int i;
 
+	kxen_pool_exit();
 	if (kxen_hv.va)
 		vunmap(kxen_hv.va);
 	for (i = 0; i < kxen_hv.nr_chunks; i++)
@@ -92,7 +97,7 @@ static int make_executable(void *va, size_t size)
 static int alloc_pool(void)
 {
 	unsigned int n = DIV_ROUND_UP(pool_mb, KXEN_CHUNK_SIZE >> 20);
-	unsigned long avail_mb;
+	unsigned long avail_mb, max;
 	struct page **pages;
 	unsigned int i, j;
 	int err = -ENOMEM;
@@ -109,9 +114,14 @@ static int alloc_pool(void)
 		       pool_mb, avail_mb);
 		return -ENOMEM;
 	}
+	/* What later donations may take it to. */
+	max = pool_max_mb ? DIV_ROUND_UP(pool_max_mb, KXEN_CHUNK_SIZE >> 20) :
+			    totalram_pages() / 2 / CHUNK_PAGES;
+	kxen_hv.max_chunks = clamp_t(u64, max, n, KXEN_MAX_CHUNKS);
 	kxen_hv.chunks = kcalloc(n, sizeof(*kxen_hv.chunks), GFP_KERNEL);
 	pages = kvmalloc_array(n * CHUNK_PAGES, sizeof(*pages), GFP_KERNEL);
-	if (!kxen_hv.chunks || !pages)
+	if (!kxen_hv.chunks || !pages ||
+	    kxen_pool_init(kxen_hv.max_chunks - n))
 		goto out;
 	for (i = 0; i < n; i++) {
 		kxen_hv.chunks[i] = alloc_pages(GFP_KERNEL | __GFP_ZERO |
@@ -188,6 +198,7 @@ static int fill_boot_info(struct kxen_boot_info *info)
 
 	info->pool_va = (u64)kxen_hv.va;
 	info->nr_chunks = kxen_hv.nr_chunks;
+	info->max_chunks = kxen_hv.max_chunks;
 	for (i = 0; i < kxen_hv.nr_chunks; i++)
 		info->chunk_pa[i] = page_to_phys(kxen_hv.chunks[i]);
 	err = walk_iomem_res_desc(IORES_DESC_NONE,

@@ -2,8 +2,9 @@
 /*
  * kxen's own view of the hypervisor:
  *
- * /sys/kernel/kxen/hv/     active, load_us, pool (pages in use and
- *                          free), exits (per CPU, by reason)
+ * /sys/kernel/kxen/hv/     active, load_us, pool (pages it has, free
+ *                          ones, chunks donated since load), exits (per
+ *                          CPU, by reason)
  * /sys/kernel/debug/kxen/  log (the hypervisor's log ring), and for the
  *                          isolation test hv_page and hv_page_hash: what
  *                          dom0 sees at the hypervisor image's first
@@ -66,8 +67,8 @@ static ssize_t pool_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (ret)
 		return ret;
-	return sysfs_emit(buf, "pages %llu\nfree %llu\n", st.pool_pages,
-			  st.pool_free);
+	return sysfs_emit(buf, "pages %llu\nfree %llu\ndonated %u\n",
+			  st.pool_pages, st.pool_free, kxen_pool_donated());
 }
 
 static ssize_t exits_show(struct kobject *kobj, struct kobj_attribute *attr,

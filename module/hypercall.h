@@ -16,6 +16,7 @@
 #include <asm/cpufeatures.h>
 #include <kxen/hv_abi.h>
 #include <xen/interface/xen.h>
+#include "kxen.h"
 
 /* One VMMCALL/VMCALL; the hypervisor may rewrite A1 and A2. */
 static inline long kxen_hypercall_once(unsigned long nr, unsigned long *a1,
@@ -35,23 +36,54 @@ static inline long kxen_hypercall_once(unsigned long nr, unsigned long *a1,
 }
 
 /*
- * Five arguments, the fourth and fifth in R10 and R8. A long call comes
- * back in slices (KXEN_HYPERCALL_AGAIN); this makes the rest without
- * sleeping, so it may be used in any context.
+ * One call to its end: a long call comes back in slices
+ * (KXEN_HYPERCALL_AGAIN), and one short of pool memory asks for chunks
+ * (KXEN_HYPERCALL_NEED_CHUNKS). Where it may sleep, other tasks run
+ * between slices and the chunks are donated; where it may not, or when
+ * Linux has none to give, the hypervisor is told so on the CPU that
+ * makes the call again, which then fails as it would without growth.
  */
+static inline long kxen_hypercall_run(unsigned long nr, unsigned long a1,
+				      unsigned long a2, unsigned long a3,
+				      unsigned long a4, unsigned long a5,
+				      bool may_sleep)
+{
+	bool refuse = false;
+	u64 wanted;
+	long ret;
+
+	for (;;) {
+		if (refuse) {
+			unsigned long op = KXEN_OP_POOL_GROW, none = 0;
+
+			preempt_disable();
+			kxen_hypercall_once(KXEN_HYPERCALL, &op, &none, 0, 0, 0);
+		}
+		ret = kxen_hypercall_once(nr, &a1, &a2, a3, a4, a5);
+		if (refuse)
+			preempt_enable();
+		refuse = false;
+		wanted = kxen_hypercall_chunks_wanted(ret);
+		if (ret == KXEN_HYPERCALL_AGAIN) {
+			if (may_sleep)
+				cond_resched();
+		} else if (wanted) {
+			refuse = !may_sleep || kxen_pool_donate(wanted) <= 0;
+		} else {
+			return ret;
+		}
+	}
+}
+
+/* Five arguments, the fourth and fifth in R10 and R8, in any context. */
 static inline long kxen_hypercall5(unsigned long nr, unsigned long a1,
 				   unsigned long a2, unsigned long a3,
 				   unsigned long a4, unsigned long a5)
 {
-	long ret;
-
-	do
-		ret = kxen_hypercall_once(nr, &a1, &a2, a3, a4, a5);
-	while (ret == KXEN_HYPERCALL_AGAIN);
-	return ret;
+	return kxen_hypercall_run(nr, a1, a2, a3, a4, a5, false);
 }
 
-/* The same for process context: other tasks may run between slices. */
+/* The same for process context. */
 static inline long kxen_hypercall5_sleepable(unsigned long nr,
 					     unsigned long a1,
 					     unsigned long a2,
@@ -59,13 +91,8 @@ static inline long kxen_hypercall5_sleepable(unsigned long nr,
 					     unsigned long a4,
 					     unsigned long a5)
 {
-	long ret;
-
 	might_sleep();
-	while ((ret = kxen_hypercall_once(nr, &a1, &a2, a3, a4, a5)) ==
-	       KXEN_HYPERCALL_AGAIN)
-		cond_resched();
-	return ret;
+	return kxen_hypercall_run(nr, a1, a2, a3, a4, a5, true);
 }
 
 static inline long kxen_hypercall3(unsigned long nr, unsigned long a1,

@@ -18,6 +18,7 @@ extern enum kxen_cpu_verdict kxen_cpu_verdict;
 struct kxen_hv {
 	struct page **chunks;		/* 2 MiB each, image in the first */
 	unsigned int nr_chunks;
+	unsigned int max_chunks;	/* with the donated ones (pool.c) */
 	void *va;			/* all chunks, mapped in order */
 	bool active;			/* every online CPU runs as dom0 */
 	s64 load_ns;			/* how long the handover took */
@@ -26,6 +27,18 @@ struct kxen_hv {
 extern struct kxen_hv kxen_hv;
 /* The image, from build/freestanding/kxen-hv.bin (hv_image.S). */
 extern const u8 kxen_hv_image[], kxen_hv_image_end[];
+
+/*
+ * The pool's donated chunks (pool.c): room for MAX_CHUNKS of them; a
+ * donation of up to WANTED chunks, returning how many the hypervisor
+ * took; taking back the free ones a moment after a call that may have
+ * freed some; and freeing them all once the hypervisor has gone.
+ */
+int kxen_pool_init(unsigned int max_chunks);
+long kxen_pool_donate(unsigned int wanted);
+void kxen_pool_reclaim_soon(void);
+unsigned int kxen_pool_donated(void);
+void kxen_pool_exit(void);
 
 int kxen_hv_enable(void);
 void kxen_hv_disable(void);

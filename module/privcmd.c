@@ -76,6 +76,10 @@ static long privcmd_hypercall(struct privcmd_file *pf, void __user *udata)
 	if (call.op == __HYPERVISOR_domctl || call.op == __HYPERVISOR_sched_op ||
 	    call.op == __HYPERVISOR_multicall)
 		kxen_vcpu_threads_sync();
+	/* And the calls that free guest memory (memory_op in a multicall). */
+	if (call.op == __HYPERVISOR_domctl || call.op == __HYPERVISOR_memory_op ||
+	    call.op == __HYPERVISOR_multicall)
+		kxen_pool_reclaim_soon();
 	kxen_hv_release();
 	return ret;
 }

@@ -4,7 +4,8 @@
  * dom0's p2m shows of a page as it is mapped and unmapped, the count's
  * limit, and the rule that a page goes back to the pool only when no
  * mapping holds it and every CPU that may cache it has been told to
- * flush (all of dom0's after an unmapping, a running guest's own).
+ * flush (all of dom0's after an unmapping, a running guest's own), as
+ * pages donated to the pool are free only once every CPU has flushed.
  */
 #include <stdlib.h>
 #include <hv/errno.h>
@@ -14,6 +15,7 @@
 #include "ktap.h"
 
 #define POOL_PAGES	64
+#define DONATED_PAGES	16	/* what the pool may grow by */
 #define CPUS		0x5ull		/* dom0 runs on CPUs 0 and 2 */
 
 static struct page_pool pool;
@@ -135,14 +137,30 @@ static void test_running_guest(void)
 			 "its CPU flushes: they are free");
 }
 
+/* Donated pages join the pool used, and are freed by the last flush. */
+static void test_pages_arrive(void)
+{
+	void *va = page_pool_add(&pool, 0x50000000ull, DONATED_PAGES, 1);
+	u64 free_before = pool.nr_free;
+	bool ok;
+
+	foreign_pages_arrive(va, DONATED_PAGES);
+	ok = va && foreign_flush_due(0) && pool.nr_free == free_before;
+	ktap_test_result(ok && foreign_flush_due(2) &&
+			 pool.nr_free == free_before + DONATED_PAGES &&
+			 page_pool_pa(&pool, va) == 0x50000000ull,
+			 "donated pages are free once both CPUs have flushed, not before");
+}
+
 int main(void)
 {
 	unsigned int i;
 	void *guest;
 
-	ktap_print_header(19);
-	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, POOL_PAGES * PAGE_SIZE),
-		       &chunk, 1);
+	ktap_print_header(20);
+	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, (POOL_PAGES +
+						       DONATED_PAGES) * PAGE_SIZE),
+		       &chunk, 1, 2, POOL_PAGES + DONATED_PAGES);
 	p2m_init(&dom0, &npt_format, 4, 2, &pool);
 	scratch = page_pool_pa(&pool, page_alloc(&pool));
 	/* As hv/setup.c builds it: each pool page is the scratch page. */
@@ -159,6 +177,7 @@ int main(void)
 	test_given_up_while_mapped();
 	test_free_while_flush_due();
 	test_running_guest();
+	test_pages_arrive();
 	ktap_test_result(!foreign_flush_due(0) && !foreign_flush_due(2),
 			 "no flush is left due");
 	return ktap_finished();

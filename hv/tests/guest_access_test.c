@@ -51,7 +51,7 @@ int main(void)
 
 	ktap_print_header(5);
 	hv_direct_map = (u64)mem - chunk.pa;
-	page_pool_init(&pool, mem, &chunk, 1);
+	page_pool_init(&pool, mem, &chunk, 1, 1, POOL_PAGES);
 	p2m_init(&p2m, &npt_format, 4, 2, &pool);
 	cpu.guest_p2m = &p2m;
 	ram = guest_page(0x3000);

@@ -254,7 +254,7 @@ static void test_apply_to_ept(void)
 
 	chunk.nr_pages = 256;
 	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, 256 * PAGE_SIZE),
-		       &chunk, 1);
+		       &chunk, 1, 1, 256);
 	pc_layout(&s);
 	set_var(&s, 1, 2 * GiB, 64 * MiB, MEM_UC);
 	set_var(&s, 2, 12 * GiB, 16 * MiB, MEM_WC);

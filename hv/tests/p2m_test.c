@@ -24,7 +24,7 @@ static void make_pool(u64 pages)
 {
 	chunk.nr_pages = pages;
 	page_pool_init(&pool, aligned_alloc(PAGE_SIZE, pages * PAGE_SIZE),
-		       &chunk, 1);
+		       &chunk, 1, 1, pages);
 }
 
 static void drop_pool(void)
@@ -171,7 +171,7 @@ static void test_out_of_memory(void)
 	struct p2m p2m;
 	int err;
 
-	make_pool(4);	/* bitmap, root and two more pages */
+	make_pool(5);	/* bitmap, chunk table, root and two more pages */
 	p2m_init(&p2m, &npt_format, 4, 3, &pool);
 	err = p2m_set(&p2m, 0x1000, 0x1000, PAGE_SIZE, P2M_RAM);
 	ktap_test_result(err == -ENOMEM && pool.nr_free == 0,

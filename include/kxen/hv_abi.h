@@ -46,7 +46,9 @@ struct kxen_phys_range {
 struct kxen_boot_info {
 	u64 pool_va;		/* the chunks, mapped in this order, image first */
 	u32 nr_chunks;
+	u32 max_chunks;		/* what donations may grow the pool to */
 	u32 nr_ram;
+	u32 reserved;
 	u64 chunk_pa[KXEN_MAX_CHUNKS];
 	/* System RAM, page aligned, sorted; all else is mapped uncached. */
 	struct kxen_phys_range ram[KXEN_MAX_RAM_RANGES];
@@ -89,6 +91,24 @@ struct kxen_boot_info {
  * the CPU. No hypercall returns this value otherwise.
  */
 #define KXEN_HYPERCALL_AGAIN	(-0x7fffffffffffffffll - 1)
+
+/*
+ * The same continuation, from a call that ran short of pool memory: dom0
+ * donates N chunks (at most KXEN_POOL_BATCH) by KXEN_OP_POOL_GROW, or
+ * says it has none, before it calls again. These values too are returned
+ * for nothing else.
+ */
+#define KXEN_HYPERCALL_NEED_CHUNKS(n)	(KXEN_HYPERCALL_AGAIN + 1 + (n))
+#define KXEN_POOL_BATCH		64
+
+/* The chunks a call returning RET asks for; 0 when it asks for none. */
+static inline u64 kxen_hypercall_chunks_wanted(long long ret)
+{
+	if (ret <= KXEN_HYPERCALL_AGAIN + 1 ||
+	    ret > KXEN_HYPERCALL_NEED_CHUNKS(KXEN_POOL_BATCH))
+		return 0;
+	return ret - (KXEN_HYPERCALL_AGAIN + 1);
+}
 
 enum kxen_op {
 	/* Leave hypervisor mode on this CPU and return to bare Linux. */
@@ -163,6 +183,25 @@ enum kxen_op {
 	 * thread keeps to. -ESRCH: no such guest vCPU.
 	 */
 	KXEN_OP_VCPU_AFFINITY = 13,
+	/*
+	 * RSI = u64 array of physical addresses, RDX = how many (at most
+	 * KXEN_POOL_BATCH): dom0 donates those 2 MiB chunks of its RAM,
+	 * 2 MiB aligned, to the pool; their pages are the pool's once every
+	 * CPU has made a KXEN_OP_P2M_SYNC. Returns how many chunks it took
+	 * (stopping at the first it could not), or a negative Xen errno for
+	 * the first (-EINVAL: not dom0's RAM or already the pool's;
+	 * -ENOSPC: the pool is at max_chunks). RDX = 0 says dom0 has
+	 * nothing to give: the next call this CPU makes fails as it would
+	 * without growth rather than ask again.
+	 */
+	KXEN_OP_POOL_GROW = 14,
+	/*
+	 * RSI = u64 array, RDX = its length (at most KXEN_POOL_BATCH): takes
+	 * donated chunks none of whose pages is used out of the pool, and
+	 * writes their physical addresses there. Returns how many. Dom0 may
+	 * use them once every CPU has made a KXEN_OP_P2M_SYNC.
+	 */
+	KXEN_OP_POOL_SHRINK = 15,
 };
 
 enum kxen_run_result {

@@ -9,7 +9,8 @@
 # check Xen's interfaces themselves: hypercalls (what a guest may ask of
 # Xen), events (event channels, the upcall, timers, block and poll) and
 # lapic (the emulated local APIC: xAPIC, x2APIC, its timer and IPIs)
-# and smp (other vCPUs started, stopped, and sent IPIs).
+# and smp (other vCPUs started, stopped, and sent IPIs). Guests bigger
+# than the pool at load make it grow by donation, and it shrinks back.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
@@ -64,6 +65,27 @@ no_vcpu_threads()
 	! grep -qs '^kxen-d' /proc/[0-9]*/comm
 }
 
+# pool_field NAME: a line of /sys/kernel/kxen/hv/pool (pages, free, donated).
+pool_field()
+{
+	awk -v name="$1" '$1 == name { print $2 }' /sys/kernel/kxen/hv/pool
+}
+
+# Within 10 s, no donated chunk is left and the pool is as at load.
+pool_given_back()
+{
+	local tries=50
+
+	while [ "$tries" -gt 0 ]; do
+		[ "$(pool_field donated)" = 0 ] &&
+			[ "$(pool_field pages)" = "$pool_at_load" ] && return 0
+		sleep 0.2
+		tries=$((tries - 1))
+	done
+	ktap_diag "pool now: $(tr '\n' ' ' </sys/kernel/kxen/hv/pool), $pool_at_load pages at load"
+	return 1
+}
+
 # Dom0's IA32_TSC_AUX on each CPU (its CPU and node, which RDTSCP and
 # RDPID return), through the msr driver; empty without it.
 dom0_tsc_aux()
@@ -76,18 +98,24 @@ dom0_tsc_aux()
 	done
 }
 
-ktap_header 20
+ktap_header 22
 kxen_skip_all_unless_virt
 kxen_unload_if_loaded
 kxen_dmesg_mark
-# Room for a 128 MiB guest: dom0's kernel.
-KXEN_ARGS="${KXEN_ARGS:-} pool_mb=192" kxen_load_or_bail
+# The pool at load (32 MiB) is less than some guests here need.
+kxen_load_or_bail
 modprobe -q msr 2>/dev/null
 tsc_aux_before=$(dom0_tsc_aux)
+pool_at_load=$(pool_field pages)
 
 boot --timeout 60 "$guests/hello.elf"
 expect "hello: its console on stdout, exit 0 on poweroff" 0 stdout \
 	'^hello from a kxen guest$'
+boot --timeout 60 --memory 96 "$guests/hello.elf"
+expect "a guest of 96 MiB: the pool grows by dom0's donations" 0 stdout \
+	'^RAM below 4 GiB: 98304 KiB$'
+ktap_expect "the donated chunks go back once the guest is gone" \
+	pool_given_back
 boot --timeout 60 --memory 8 --cmdline "shutdown=0 two words" \
 	--ramdisk "$guests/hello.elf" "$guests/hello.elf"
 size=$(stat -c %s "$guests/hello.elf")

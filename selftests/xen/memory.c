@@ -96,17 +96,6 @@ static unsigned long outstanding(uint32_t domid)
 	return info.outstanding_pages;
 }
 
-static uint32_t new_domain(uint64_t max_kb)
-{
-	struct xen_domctl_createdomain cfg = pvh_config(1);
-	uint32_t domid = 0;
-
-	if (xc_domain_create(xch, &domid, &cfg) ||
-	    xc_domain_setmaxmem(xch, domid, max_kb))
-		return 0;
-	return domid;
-}
-
 /* N frame numbers from FIRST_GFN on, every STRIDE frames. */
 static xen_pfn_t *gfn_list(xen_pfn_t first_gfn, unsigned long n,
 			   unsigned long stride)
@@ -137,7 +126,7 @@ static int decrease(uint32_t domid, xen_pfn_t first_gfn, unsigned long n,
 static void test_populate(void)
 {
 	unsigned long before = free_pages(xch), after;
-	uint32_t domid = new_domain(64 << 10);
+	uint32_t domid = new_pvh_domain(xch, 64 << 10);
 	xen_pfn_t gpfns = 0;
 	unsigned long max_mfn = 0;
 	bool ok;
@@ -197,7 +186,7 @@ static void test_populate(void)
 static void test_limits(void)
 {
 	unsigned long before = free_pages(xch);
-	uint32_t domid = new_domain(8 << 10);
+	uint32_t domid = new_pvh_domain(xch, 8 << 10);
 	xc_physinfo_t pi = { 0 };
 	int done;
 
@@ -238,7 +227,7 @@ static void test_limits(void)
 static void test_claims(void)
 {
 	unsigned long free = free_pages(xch), made, out;
-	uint32_t a = new_domain(free * 4), b = new_domain(64 << 10);
+	uint32_t a = new_pvh_domain(xch, free * 4), b = new_pvh_domain(xch, 64 << 10);
 	bool ok;
 	int done;
 
@@ -322,7 +311,7 @@ static uint64_t pool_bytes(uint32_t domid)
 static void test_paging_pool(void)
 {
 	unsigned long before = free_pages(xch), made, spare;
-	uint32_t domid = new_domain(64 << 10);
+	uint32_t domid = new_pvh_domain(xch, 64 << 10);
 	uint64_t in_use;
 	bool ok;
 
@@ -398,7 +387,7 @@ static double now_ms(void)
 static void test_long_call_yields(void)
 {
 	unsigned long before = free_pages(xch);
-	uint32_t domid = new_domain(64 << 10);
+	uint32_t domid = new_pvh_domain(xch, 64 << 10);
 	long long switches;
 	double took;
 	cpu_set_t cpu0;
@@ -446,7 +435,7 @@ static void test_1g_extent(void)
 			       before);
 		return;
 	}
-	domid = new_domain(1 << 20);
+	domid = new_pvh_domain(xch, 1 << 20);
 	done = populate(domid, 1ul << 18, 1, ORDER_1G, 0);
 	ktap_test_result(done == 1 && tot_pages(domid) == 1l << 18 &&
 			 decrease(domid, 1ul << 18, 1, ORDER_1G, 0) == 1 &&

@@ -724,9 +724,14 @@ int svm_handle_exit(struct hv_cpu *cpu)
 		cpu->pending_nmi = false;
 		inject(vmcb, EVENT_INJECT_NMI | X86_EXC_NMI);
 	}
-	/* The whole TLB, whoever runs next: dom0's old p2m entries or a guest's. */
-	if (foreign_flush_due(cpu->id))
+	/*
+	 * The whole TLB, whoever runs next: dom0's old p2m entries or a
+	 * guest's, and the host's own for pool chunks mapped anew.
+	 */
+	if (foreign_flush_due(cpu->id)) {
 		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
+		flush_tlb_everything();
+	}
 	return cpu->leaving;
 }
 

@@ -606,8 +606,11 @@ int vmx_handle_exit(struct hv_cpu *cpu)
 	} else if (cpu->pending_nmi) {
 		deliver_pending_nmi(cpu);
 	}
-	if (foreign_flush_due(cpu->id))
+	/* Dom0's old EPT entries, and the host's for pool chunks mapped anew. */
+	if (foreign_flush_due(cpu->id)) {
 		invept_all();
+		flush_tlb_everything();
+	}
 	if (cpu->leaving)
 		return VMX_LEAVE;
 	return launch ? VMX_LAUNCH : VMX_RESUME;

@@ -69,6 +69,13 @@ struct hv_cpu {
 	bool hypercall_again;	/* hypercall_continue() was called */
 	u8 again_nr;		/* with this many first arguments: */
 	u64 again_args[3];
+	/*
+	 * Dom0's call stopped for want of pool memory: as many chunks for
+	 * it to donate before it calls again (hv/pool.c); and whether dom0
+	 * said it has none, for the next call it makes here.
+	 */
+	u32 pool_chunks_wanted;
+	bool pool_growth_refused;
 	u8 guest_cpl;
 	bool guest_long_mode;	/* 64-bit code: EFER.LMA and CS.L */
 	u64 guest_cr0, guest_cr3, guest_cr4, guest_efer, guest_rflags;

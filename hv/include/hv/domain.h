@@ -222,7 +222,7 @@ void domain_info(const struct domain *d, void *info);
  * XEN_DOMCTL_set_paging_mempool_size for a guest (hv/memory.c): 0, a
  * negative Xen errno, or 1 when the caller should continue the call.
  */
-long domain_set_paging_pool(struct domain *d, u64 bytes);
+long domain_set_paging_pool(struct hv_cpu *cpu, struct domain *d, u64 bytes);
 /* A new guest vCPU's MTRRs and PAT, as Xen resets them (hv/hvm_save.c). */
 void vcpu_reset_cache_attrs(struct vcpu *v);
 /* XEN_DOMCTL_gethvmcontext and sethvmcontext for a guest (hv/hvm_save.c). */

@@ -40,8 +40,40 @@ long foreign_unmap(u64 hpa);
 void guest_pages_free(void *va, u64 n, u64 cpus);
 
 /*
- * Whether CPU must flush dom0's translations before dom0 runs on it
- * again (the vendor code does). The last CPU to be told frees the pages
+ * Dom0's p2m keeps spare table pages for foreign_hide(), set at load. A
+ * freed table page stays a spare wherever it is, a donated chunk too,
+ * which could then never go back: before the pool shrinks, the spares
+ * are freed (the count they were kept to is returned), and after it
+ * they are taken again, from what stays.
+ */
+u64 foreign_spares_drop(void);
+void foreign_spares_restore(u64 target);
+
+/*
+ * N pages at VA join the pool, used for now (page_pool_add()): they are
+ * freed for use once every CPU has flushed what its TLBs may hold of
+ * their addresses, in dom0's p2m and in the hypervisor's own tables.
+ */
+void foreign_pages_arrive(void *va, u64 n);
+
+/*
+ * Dom0's RAM [PA, PA + SIZE), mapped as itself, is the scratch page to
+ * dom0 from now on, page by page, as the pool's pages are: 0,
+ * -XEN_EINVAL (not dom0's RAM as itself: nothing changed) or
+ * -XEN_ENOMEM (no table page: nothing changed). The flush that
+ * foreign_pages_arrive() asks for must follow.
+ */
+int foreign_hide(u64 pa, u64 size);
+
+/*
+ * The reverse, for RAM dom0 gets back: mapped as itself again, and
+ * every CPU must flush the scratch page out before dom0 uses it.
+ */
+void foreign_unhide(u64 pa, u64 size);
+
+/*
+ * Whether CPU must flush dom0's translations, and the hypervisor's
+ * own, before dom0 runs on it again (the vendor code does). The last CPU to be told frees the pages
  * waiting for the flush: this one is in host mode until it has flushed.
  */
 bool foreign_flush_due(u32 cpu);

@@ -47,6 +47,8 @@ extern char __image_start[], __image_end[];
 
 /* Whether physical page PA belongs to the hypervisor (image or pool). */
 bool hv_owns_page(u64 pa);
+/* Maps SIZE bytes at PA at host virtual address VA: 0 or -ENOMEM. */
+int host_map(u64 va, u64 pa, u64 size);
 /* The host's mapping of RAM at physical address PA. */
 static inline void *hv_phys_to_virt(u64 pa)
 {

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypervisor's pool growing by dom0's donations, through Debian's
+ * libxenctrl, with kxen loaded with its default pool (32 MiB, growing
+ * to half of RAM): a populate, a claim and a paging pool bigger than
+ * the free memory succeed, the donated chunks go back once the domain
+ * is destroyed, and a populate beyond what dom0 may give stops part way
+ * with dom0 unharmed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <xenctrl.h>
+#include "file_scan.h"
+#include "ktap.h"
+#include "xen_guest.h"
+
+#define POOL_FILE	"/sys/kernel/kxen/hv/pool"
+#define PAGES_2M	512
+#define ORDER_2M	9
+
+static xc_interface *xch;
+
+static unsigned long long chunks_donated(void)
+{
+	unsigned long long n = ~0ull;
+
+	file_scan(POOL_FILE, "pages %*u free %*u donated %llu", &n);
+	return n;
+}
+
+static unsigned long long pool_pages(void)
+{
+	unsigned long long n = 0;
+
+	file_scan(POOL_FILE, "pages %llu", &n);
+	return n;
+}
+
+/* N extents of 2 MiB from guest frame 0 on: how many were made. */
+static long populate_2m(uint32_t domid, unsigned long n)
+{
+	xen_pfn_t *gfns = calloc(n, sizeof(*gfns));
+	unsigned long i;
+	long done;
+
+	if (!gfns)
+		return -1;
+	for (i = 0; i < n; i++)
+		gfns[i] = i * PAGES_2M;
+	done = xc_domain_populate_physmap(xch, domid, n, ORDER_2M, 0, gfns);
+	free(gfns);
+	return done;
+}
+
+/* Within 5 s, no donated chunk is left and the pool is as at load. */
+static bool given_back(unsigned long long load_pages)
+{
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		if (!chunks_donated() && pool_pages() == load_pages)
+			return true;
+		usleep(100000);
+	}
+	ktap_diag("donated %llu, %llu pages, %llu at load", chunks_donated(),
+		  pool_pages(), load_pages);
+	return false;
+}
+
+static void test_grow_and_give_back(void)
+{
+	unsigned long long load_pages = pool_pages();
+	unsigned long was_free = free_pages(xch), n = was_free / PAGES_2M + 8;
+	uint32_t domid = new_pvh_domain(xch, n * 2048 + (256 << 10));
+	long done;
+
+	ktap_test_result(domid && chunks_donated() == 0,
+			 "a domain, and the pool as at load (%llu pages, %lu free)",
+			 load_pages, was_free);
+	done = populate_2m(domid, n);
+	ktap_test_result(done == (long)n && chunks_donated() > 0 &&
+			 xc_get_tot_pages(xch, domid) == (long)(n * PAGES_2M),
+			 "populate: %lu MiB, %lu MiB more than was free, all done (%ld extents, %llu chunks donated)",
+			 n * 2, n * 2 - was_free / 256, done, chunks_donated());
+	was_free = free_pages(xch);
+	ktap_test_result(!xc_domain_claim_pages(xch, domid,
+						n * PAGES_2M + was_free + 4096),
+			 "claim: 16 MiB more than is free is granted");
+	ktap_test_result(!xc_set_paging_mempool_size(xch, domid,
+						     (was_free + 4096) * 4096ull),
+			 "paging pool: 16 MiB more than is free is granted");
+	ktap_test_result(!xc_domain_destroy(xch, domid) &&
+			 given_back(load_pages),
+			 "destroyed: the donated chunks go back, the pool is as at load");
+}
+
+/*
+ * Beyond half of RAM dom0 gives nothing: the populate stops part way,
+ * as on Xen with no more free memory, and the memory comes back.
+ */
+static void test_limit(void)
+{
+	unsigned long long load_pages = pool_pages();
+	long ram_mb = sysconf(_SC_PHYS_PAGES) / 256;
+	unsigned long n = ram_mb / 2 / 2 + 16;
+	uint32_t domid = new_pvh_domain(xch, n * 2048);
+	long done = domid ? populate_2m(domid, n) : -1;
+
+	ktap_test_result(done > 0 && done < (long)n,
+			 "populate: %lu MiB, more than half of RAM, stops part way (%ld of %lu extents)",
+			 n * 2, done, n);
+	ktap_test_result(domid && !xc_domain_destroy(xch, domid) &&
+			 given_back(load_pages),
+			 "destroyed: all goes back");
+}
+
+int main(void)
+{
+	ktap_print_header(7);
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch) {
+		ktap_test_result(0, "xc_interface_open");
+		return ktap_finished();
+	}
+	test_grow_and_give_back();
+	test_limit();
+	xc_interface_close(xch);
+	return ktap_finished();
+}
