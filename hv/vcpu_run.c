@@ -215,6 +215,8 @@ void vcpu_switch_out(struct hv_cpu *cpu)
 
 	fpu_switch_out(cpu, v);
 	spin_lock(&domain_lock);
+	/* While it counts as on a CPU: a destroy frees V only after. */
+	memcpy(v->gprs, cpu->regs, sizeof(cpu->regs));
 	v->running = false;
 	vcpu_runstate_sync(v);
 	/* Through the guest's page tables and p2m, before V may be freed. */
@@ -222,7 +224,6 @@ void vcpu_switch_out(struct hv_cpu *cpu)
 	due = deadline_for_thread(v);
 	v->domain->vcpus_on_cpus--;
 	spin_unlock(&domain_lock);
-	memcpy(v->gprs, cpu->regs, sizeof(cpu->regs));
 	memcpy(cpu->regs, cpu->dom0_regs, sizeof(cpu->regs));
 	cpu->regs[REG_RAX] = cpu->run_result;
 	cpu->regs[REG_RSI] = due;
