@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/rwsem.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
@@ -47,9 +48,6 @@ MODULE_PARM_DESC(serial_port, "I/O port of a 16550 UART that also gets the hyper
  * or VMMCALL would be #UD there).
  */
 static DECLARE_RWSEM(hv_users);
-
-#define CHUNK_ORDER	get_order(KXEN_CHUNK_SIZE)
-#define CHUNK_PAGES	(KXEN_CHUNK_SIZE >> PAGE_SHIFT)
 
 struct kxen_hv kxen_hv;
 
@@ -333,6 +331,16 @@ int kxen_hv_enable(void)
 free:
 	free_pool();
 	return err;
+}
+
+static void sync_cpu(void *unused)
+{
+	kxen_op(KXEN_OP_P2M_SYNC, 0, 0);
+}
+
+void kxen_hv_sync_cpus(void)
+{
+	on_each_cpu(sync_cpu, NULL, true);
 }
 
 bool kxen_hv_hold(void)

@@ -25,6 +25,17 @@ struct kxen_hv {
 };
 
 extern struct kxen_hv kxen_hv;
+
+/* A pool chunk as the page allocator gives it (<linux/mm.h>). */
+#define CHUNK_ORDER	get_order(KXEN_CHUNK_SIZE)
+#define CHUNK_PAGES	(KXEN_CHUNK_SIZE >> PAGE_SHIFT)
+
+/*
+ * Every CPU exits once (KXEN_OP_P2M_SYNC) and flushes what the
+ * hypervisor asked it to: after foreign unmappings, and as the pool
+ * grows or shrinks.
+ */
+void kxen_hv_sync_cpus(void);
 /* The image, from build/freestanding/kxen-hv.bin (hv_image.S). */
 extern const u8 kxen_hv_image[], kxen_hv_image_end[];
 

@@ -16,13 +16,10 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/workqueue.h>
 #include "hypercall.h"
 #include "kxen.h"
 
-#define CHUNK_ORDER	get_order(KXEN_CHUNK_SIZE)
-#define CHUNK_PAGES	(KXEN_CHUNK_SIZE >> PAGE_SHIFT)
 /* After the toolstack's last call, this long until chunks go back. */
 #define RECLAIM_DELAY	(HZ / 2)
 
@@ -42,12 +39,6 @@ int kxen_pool_init(unsigned int max_chunks)
 	max_donated = max_chunks;
 	nr_donated = 0;
 	return 0;
-}
-
-/* Every CPU exits once: pool pages given or taken are then settled. */
-static void sync_cpu(void *unused)
-{
-	kxen_op(KXEN_OP_P2M_SYNC, 0, 0);
 }
 
 /* Whether Linux can spare one more chunk. */
@@ -88,7 +79,7 @@ long kxen_pool_donate(unsigned int wanted)
 	}
 	mutex_unlock(&pool_mutex);
 	if (taken)
-		on_each_cpu(sync_cpu, NULL, true);
+		kxen_hv_sync_cpus();
 	return taken;
 }
 
@@ -116,14 +107,14 @@ static void reclaim_work_fn(struct work_struct *work)
 		return;
 	mutex_lock(&pool_mutex);
 	/* Guest pages freed lately wait for every CPU to flush. */
-	on_each_cpu(sync_cpu, NULL, true);
+	kxen_hv_sync_cpus();
 	do {
 		n = kxen_op(KXEN_OP_POOL_SHRINK, (unsigned long)pa,
 			    KXEN_POOL_BATCH);
 		if (n <= 0)
 			break;
 		/* Not Linux's until no CPU has the scratch page there. */
-		on_each_cpu(sync_cpu, NULL, true);
+		kxen_hv_sync_cpus();
 		for (i = 0; i < n; i++)
 			release_chunk(pa[i]);
 	} while (n == KXEN_POOL_BATCH);

@@ -18,7 +18,6 @@
 #include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <xen/privcmd.h>
 #include "hypercall.h"
@@ -34,11 +33,6 @@ struct foreign_vma {
 	u64 frame[];			/* machine frame per page, or NO_FRAME */
 };
 
-static void sync_cpu(void *unused)
-{
-	kxen_op(KXEN_OP_P2M_SYNC, 0, 0);
-}
-
 /*
  * Ends the foreign mappings of NR machine frames; their user PTEs are
  * gone already. Every CPU then exits once, dropping what its TLB held,
@@ -53,7 +47,7 @@ static void foreign_unmap(const u64 *frames, unsigned long nr)
 		WARN_ON_ONCE(kxen_op(KXEN_OP_FOREIGN_UNMAP,
 				     (unsigned long)(frames + done), n));
 	}
-	on_each_cpu(sync_cpu, NULL, true);
+	kxen_hv_sync_cpus();
 }
 
 static void foreign_vma_open(struct vm_area_struct *vma)
