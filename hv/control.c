@@ -55,6 +55,7 @@ static long status(struct hv_cpu *cpu, u64 arg, u64 id)
 	struct kxen_hv_status st = {
 		.pool_pages = hv_pool.nr_pages,
 		.pool_free = hv_pool.nr_free,
+		.pool_max_pages = hv_pool.max_span,
 	};
 	unsigned int i;
 

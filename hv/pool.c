@@ -143,6 +143,11 @@ long pool_shrink(struct hv_cpu *cpu, u64 list, u64 max)
 	return fault && !done ? -XEN_EFAULT : (long)done;
 }
 
+u64 pool_growable_pages(void)
+{
+	return hv_pool.max_span - hv_pool.nr_pages;
+}
+
 bool pool_may_grow(const struct hv_cpu *cpu)
 {
 	return !cpu->vcpu && !cpu->pool_growth_refused;

@@ -9,6 +9,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hv.h>
+#include <hv/pool.h>
 #include <hv/xen.h>
 #include <xen/sysctl.h>
 #include <xen/domctl.h>
@@ -64,8 +65,13 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 		.cpu_khz = hv_tsc_khz,
 		.capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap,
 		.total_pages = hv_machine.ram_pages,
-		/* What kxen can give guests now: the pool's free pages. */
-		.free_pages = hv_pool.nr_free,
+		/*
+		 * What kxen can give guests: the pool's free pages and what
+		 * dom0 may still donate, as xl plans with it. Dom0 gives
+		 * only while it keeps an eighth of its RAM available, so a
+		 * populate may still stop short when dom0 is low.
+		 */
+		.free_pages = hv_pool.nr_free + pool_growable_pages(),
 		.outstanding_pages = memory_outstanding_claims(),
 		.max_mfn = hv_machine.max_mfn,
 	};

@@ -67,8 +67,9 @@ static ssize_t pool_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (ret)
 		return ret;
-	return sysfs_emit(buf, "pages %llu\nfree %llu\ndonated %u\n",
-			  st.pool_pages, st.pool_free, kxen_pool_donated());
+	return sysfs_emit(buf, "pages %llu\nfree %llu\ndonated %u\nmax %llu\n",
+			  st.pool_pages, st.pool_free, kxen_pool_donated(),
+			  st.pool_max_pages);
 }
 
 static ssize_t exits_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -62,7 +62,7 @@ static void read_line(const char *path, char *line, size_t size)
 static void hypervisor_status(void)
 {
 	char active[8], major[16], minor[16], extra[64], line[128];
-	unsigned long long pages = 0, free_pages = 0;
+	unsigned long long pages = 0, free_pages = 0, donated = 0, max = 0;
 	FILE *f;
 
 	read_line(SYSFS_HV "active", active, sizeof(active));
@@ -79,11 +79,13 @@ static void hypervisor_status(void)
 	if (f) {
 		while (fgets(line, sizeof(line), f))
 			if (sscanf(line, "pages %llu", &pages) != 1 &&
-			    sscanf(line, "free %llu", &free_pages) != 1)
+			    sscanf(line, "free %llu", &free_pages) != 1 &&
+			    sscanf(line, "donated %llu", &donated) != 1 &&
+			    sscanf(line, "max %llu", &max) != 1)
 				break;
 		fclose(f);
-		printf("%-16s %llu KiB, %llu KiB free\n", "pool", pages * 4,
-		       free_pages * 4);
+		printf("%-16s %llu KiB, %llu KiB free, %llu chunks donated, grows to %llu KiB\n",
+		       "pool", pages * 4, free_pages * 4, donated, max * 4);
 	}
 }
 

@@ -270,6 +270,7 @@ enum kxen_exit_reason {
 struct kxen_hv_status {
 	u64 pool_pages;
 	u64 pool_free;
+	u64 pool_max_pages;	/* the most it may grow to by donations */
 	u64 exits[KXEN_EXIT_NR];
 };
 

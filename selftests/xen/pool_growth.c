@@ -2,8 +2,9 @@
 /*
  * The hypervisor's pool growing by dom0's donations, through Debian's
  * libxenctrl, with kxen loaded with its default pool (32 MiB, growing
- * to half of RAM): a populate, a claim and a paging pool bigger than
- * the free memory succeed, the donated chunks go back once the domain
+ * to half of RAM): physinfo's free memory counts what the pool may
+ * still grow by, a populate, a claim and a paging pool bigger than
+ * the pool's free memory succeed, the donated chunks go back once the domain
  * is destroyed, and a populate beyond what dom0 may give stops part way
  * with dom0 unharmed.
  */
@@ -35,6 +36,31 @@ static unsigned long long pool_pages(void)
 
 	file_scan(POOL_FILE, "pages %llu", &n);
 	return n;
+}
+
+/* The pool's own free pages, not counting what dom0 may donate. */
+static unsigned long long pool_free(void)
+{
+	unsigned long long n = 0;
+
+	file_scan(POOL_FILE, "pages %*u free %llu", &n);
+	return n;
+}
+
+/*
+ * Physinfo's free memory is the pool's free pages and what the pool may
+ * still grow by: WHEN names the moment.
+ */
+static void check_physinfo_free(const char *when)
+{
+	unsigned long long pages = 0, free = 0, donated = 0, max = 0;
+	unsigned long phys = free_pages(xch);
+
+	file_scan(POOL_FILE, "pages %llu free %llu donated %llu max %llu",
+		  &pages, &free, &donated, &max);
+	ktap_test_result(max > pages && phys == free + max - pages,
+			 "physinfo %s: free %lu pages, the pool's %llu free and %llu more it may take in",
+			 when, phys, free, max - pages);
 }
 
 /* N extents of 2 MiB from guest frame 0 on: how many were made. */
@@ -71,25 +97,27 @@ static bool given_back(unsigned long long load_pages)
 static void test_grow_and_give_back(void)
 {
 	unsigned long long load_pages = pool_pages();
-	unsigned long was_free = free_pages(xch), n = was_free / PAGES_2M + 8;
+	unsigned long was_free = pool_free(), n = was_free / PAGES_2M + 8;
 	uint32_t domid = new_pvh_domain(xch, n * 2048 + (256 << 10));
 	long done;
 
 	ktap_test_result(domid && chunks_donated() == 0,
 			 "a domain, and the pool as at load (%llu pages, %lu free)",
 			 load_pages, was_free);
+	check_physinfo_free("at load");
 	done = populate_2m(domid, n);
 	ktap_test_result(done == (long)n && chunks_donated() > 0 &&
 			 xc_get_tot_pages(xch, domid) == (long)(n * PAGES_2M),
-			 "populate: %lu MiB, %lu MiB more than was free, all done (%ld extents, %llu chunks donated)",
+			 "populate: %lu MiB, %lu MiB more than the pool had free, all done (%ld extents, %llu chunks donated)",
 			 n * 2, n * 2 - was_free / 256, done, chunks_donated());
-	was_free = free_pages(xch);
+	check_physinfo_free("grown");
+	was_free = pool_free();
 	ktap_test_result(!xc_domain_claim_pages(xch, domid,
 						n * PAGES_2M + was_free + 4096),
-			 "claim: 16 MiB more than is free is granted");
+			 "claim: 16 MiB more than the pool has free is granted");
 	ktap_test_result(!xc_set_paging_mempool_size(xch, domid,
 						     (was_free + 4096) * 4096ull),
-			 "paging pool: 16 MiB more than is free is granted");
+			 "paging pool: 16 MiB more than the pool has free is granted");
 	ktap_test_result(!xc_domain_destroy(xch, domid) &&
 			 given_back(load_pages),
 			 "destroyed: the donated chunks go back, the pool is as at load");
@@ -117,7 +145,7 @@ static void test_limit(void)
 
 int main(void)
 {
-	ktap_print_header(7);
+	ktap_print_header(9);
 	xch = xc_interface_open(NULL, NULL, 0);
 	if (!xch) {
 		ktap_test_result(0, "xc_interface_open");

@@ -26,6 +26,9 @@ bool pool_may_grow(const struct hv_cpu *cpu);
  */
 bool pool_ask(struct hv_cpu *cpu, u64 pages);
 
+/* How many more pages the pool may take in by donations. */
+u64 pool_growable_pages(void);
+
 /* KXEN_OP_POOL_GROW and KXEN_OP_POOL_SHRINK (kxen/hv_abi.h). */
 long pool_grow(struct hv_cpu *cpu, u64 list, u64 nr);
 long pool_shrink(struct hv_cpu *cpu, u64 list, u64 max);
