@@ -11,7 +11,8 @@
  * (scripts/gen-cpuid-masks), with Xen's emulated APIC and x2APIC and the
  * hypervisor bit added, and without nested virtualisation, the
  * ARCH_CAPABILITIES MSR, thermal/power, DCA and PMU leaves, which kxen
- * does not offer. The HVM default is the maximum narrowed to the
+ * does not offer, and with only the XSAVE state components dom0's XCR0
+ * holds. The HVM default is the maximum narrowed to the
  * features Xen enables by default. Dom0's is what hv/cpuid.c shows it.
  * Xen's dependency pruning (a feature going with the one it needs) is
  * not repeated.
@@ -38,7 +39,12 @@ enum { EAX, EBX, ECX, EDX };
 /* feature_word() knows Xen 4.17's 19 words. */
 _Static_assert(FEATURESET_NR_ENTRIES == 19, "featureset words");
 
+/* An XSAVE area's legacy region and header: its size with x87 and SSE. */
+#define XSAVE_LEGACY_BYTES	576
+
 static struct cpu_policy policies[NR_SYSTEM_POLICIES];
+/* Dom0's XCR0 at load, the most of it a guest may enable. */
+static u64 host_xcr0;
 static const u32 hvm_max_featureset[] = HVM_MAX_FEATURESET;
 static const u32 hvm_default_featureset[] = HVM_DEFAULT_FEATURESET;
 
@@ -211,10 +217,87 @@ static void mask_features(struct cpu_policy *p, const u32 *featureset)
 		*feature_word(p, i) &= featureset[i];
 }
 
+/* The features whose registers live in XSAVE state components. */
+static const struct xstate_user {
+	u64 components;		/* all of them are needed */
+	unsigned int feature;
+} xstate_users[] = {
+	{ XCR0_X87 | XCR0_SSE, XEN_X86_FEATURE_XSAVE },
+	{ XCR0_AVX, XEN_X86_FEATURE_AVX },
+	{ XCR0_AVX, XEN_X86_FEATURE_FMA },
+	{ XCR0_AVX, XEN_X86_FEATURE_F16C },
+	{ XCR0_AVX, XEN_X86_FEATURE_AVX2 },
+	{ XCR0_AVX, XEN_X86_FEATURE_FMA4 },
+	{ XCR0_AVX, XEN_X86_FEATURE_XOP },
+	{ XCR0_AVX, XEN_X86_FEATURE_VAES },
+	{ XCR0_AVX, XEN_X86_FEATURE_VPCLMULQDQ },
+	{ XCR0_AVX, XEN_X86_FEATURE_AVX_VNNI },
+	{ XCR0_MPX, XEN_X86_FEATURE_MPX },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512F },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512DQ },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_IFMA },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512PF },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512ER },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512CD },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512BW },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512VL },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_VBMI },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_VBMI2 },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_VNNI },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_BITALG },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_VPOPCNTDQ },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_4VNNIW },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_4FMAPS },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_VP2INTERSECT },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_FP16 },
+	{ XCR0_AVX512, XEN_X86_FEATURE_AVX512_BF16 },
+	{ XCR0_PKRU, XEN_X86_FEATURE_PKU },
+};
+
+/*
+ * Xen's recalculate_xstate(), bounded by what kxen switches: a guest may
+ * have only the components in dom0's XCR0, which Linux chose at boot
+ * (it leaves out those whose CPUID sizes it finds inconsistent), so the
+ * features using others go. Leaf 0xd is then made anew from the
+ * features left and the CPU's sizes, and none of the supervisor
+ * components (XSS), as on Xen. What varies with the vCPU's XCR0 (the
+ * sizes in subleaves 0 and 1, EBX) is read when the guest asks.
+ */
+static void cut_xstates(struct cpu_policy *p)
+{
+	const struct cpu_policy *raw = &policies[POLICY_RAW];
+	u32 size = XSAVE_LEGACY_BYTES, da1 = p->xstate[1].r[EAX];
+	u64 xcr0 = 0, comps;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xstate_users); i++) {
+		comps = xstate_users[i].components;
+		if ((host_xcr0 & comps) != comps)
+			set_feature(p, xstate_users[i].feature, false);
+		else if (policy_has(p, xstate_users[i].feature))
+			xcr0 |= comps;
+	}
+	memset(p->xstate, 0, sizeof(p->xstate));
+	if (!policy_has(p, XEN_X86_FEATURE_XSAVE))
+		return;
+	for (i = 2; i < POLICY_NR_XSTATE; i++) {
+		if (!(xcr0 >> i & 1))
+			continue;
+		p->xstate[i] = raw->xstate[i];
+		if (raw->xstate[i].r[EAX] + raw->xstate[i].r[EBX] > size)
+			size = raw->xstate[i].r[EAX] + raw->xstate[i].r[EBX];
+	}
+	p->xstate[0].r[EAX] = xcr0;
+	p->xstate[0].r[EDX] = xcr0 >> 32;
+	p->xstate[0].r[ECX] = size;
+	p->xstate[1].r[EAX] = da1;
+}
+
 static void hvm_max(struct cpu_policy *p)
 {
 	clamp_max_leaves(p);
 	mask_features(p, hvm_max_featureset);
+	cut_xstates(p);
 	set_feature(p, XEN_X86_FEATURE_APIC, true);
 	set_feature(p, XEN_X86_FEATURE_X2APIC, true);
 	set_feature(p, XEN_X86_FEATURE_HYPERVISOR, true);
@@ -236,11 +319,13 @@ void cpu_policy_init(void)
 	struct cpu_policy *dom0 = &policies[POLICY_DOM0];
 
 	fill_native(raw);
+	host_xcr0 = read_cr4() & CR4_OSXSAVE ? xgetbv(0) : 0;
 	policies[POLICY_HOST] = *raw;
 	policies[POLICY_HVM_MAX] = *raw;
 	hvm_max(&policies[POLICY_HVM_MAX]);
 	policies[POLICY_HVM_DEFAULT] = policies[POLICY_HVM_MAX];
 	mask_features(&policies[POLICY_HVM_DEFAULT], hvm_default_featureset);
+	cut_xstates(&policies[POLICY_HVM_DEFAULT]);
 	/* As hv/cpuid.c answers dom0. */
 	*dom0 = *raw;
 	set_feature(dom0, XEN_X86_FEATURE_VMX, false);
@@ -557,6 +642,7 @@ long cpu_policy_from_guest(struct hv_cpu *cpu, struct cpu_policy *p,
 			max_words[i] = policy_featureset_word(
 				&policies[POLICY_HVM_MAX], i);
 		mask_features(new, max_words);
+		cut_xstates(new);
 		*p = *new;
 	}
 	page_free(&hv_pool, new);

@@ -29,20 +29,13 @@
 #include <hv/xen.h>
 #include <xen/sched.h>
 
-#define XSTATE_FP_SSE		3ull
+#define XSTATE_FP_SSE		(XCR0_X87 | XCR0_SSE)
 /* x87, SSE, AVX, MPX, AVX-512 and PKRU: all fit an XSAVE area of a page. */
-#define XSTATE_GUEST_MAX	0x2ffull
+#define XSTATE_GUEST_MAX	(XSTATE_FP_SSE | XCR0_AVX | XCR0_MPX | \
+				 XCR0_AVX512 | XCR0_PKRU)
 #define XSAVE_HDR_BV		512
 /* MXCSR bits every CPU with SSE2 accepts (DAZ, bit 6, is left out). */
 #define MXCSR_SAFE		0xffbfu
-
-static u64 xgetbv0(void)
-{
-	u32 lo, hi;
-
-	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return (u64)hi << 32 | lo;
-}
 
 static void fpu_restore(const u8 *area, u64 mask)
 {
@@ -78,7 +71,7 @@ static void fpu_load_from_regs(struct vcpu *v)
 static void fpu_switch_in(struct hv_cpu *cpu, struct vcpu *v)
 {
 	if (host_xsave()) {
-		cpu->dom0_xcr0 = xgetbv0();
+		cpu->dom0_xcr0 = xgetbv(0);
 		if (v->xcr0 != cpu->dom0_xcr0)
 			xsetbv(0, v->xcr0);
 		fpu_restore(v->fpu, v->xcr0);
@@ -105,9 +98,15 @@ long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val)
 	u64 allowed = cpu->dom0_xcr0 & XSTATE_GUEST_MAX &
 		      policy_xcr0(cpu->vcpu->domain->cpu_policy);
 
-	/* x87 always; AVX needs SSE; AVX-512's three parts go together. */
-	if (!(val & 1) || val & ~allowed || (val & 4 && !(val & 2)) ||
-	    ((val & 0xe0) && (val & 0xe4) != 0xe4))
+	/*
+	 * x87 always; AVX needs SSE; AVX-512's three parts go together and
+	 * need AVX; MPX's two go together.
+	 */
+	if (!(val & XCR0_X87) || val & ~allowed ||
+	    (val & XCR0_AVX && !(val & XCR0_SSE)) ||
+	    ((val & XCR0_AVX512) &&
+	     (val & (XCR0_AVX512 | XCR0_AVX)) != (XCR0_AVX512 | XCR0_AVX)) ||
+	    ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX))
 		return -XEN_EINVAL;
 	cpu->vcpu->xcr0 = val;
 	xsetbv(0, val);
@@ -482,6 +481,14 @@ void vcpu_cpuid(struct hv_cpu *cpu)
 			if (cpu->guest_cr4 & CR4_OSXSAVE)
 				r[2] |= CPUID1_ECX_OSXSAVE;
 		}
+		/*
+		 * The XSAVE area's size for the XCR0 enabled, and XSAVEC's:
+		 * the CPU's answer, as the vCPU's XCR0 is loaded (and no
+		 * XSS component is ever offered).
+		 */
+		if (leaf == 0xd && ((subleaf == 0 && r[0]) ||
+				    (subleaf == 1 && r[0] & CPUIDD1_EAX_XSAVEC)))
+			r[1] = cpuid_ebx(0xd, subleaf);
 	}
 	cpu->regs[REG_RAX] = r[0];
 	cpu->regs[REG_RBX] = r[1];

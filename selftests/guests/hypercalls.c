@@ -538,11 +538,67 @@ static void test_machine_check_and_tsc_aux(void)
 		    "TSC_AUX: kept per vCPU, and RDTSCP returns it (%#x)", aux);
 }
 
+/* XSAVE's area for XCR0 of x87 and SSE: the legacy region and header. */
+#define XSAVE_LEGACY_BYTES	576
+#define CR4_OSXSAVE		(1u << 18)
+
+/* Leaf 0xd's largest area: for every component it offers. */
+static uint32_t xsave_bytes_for(uint64_t components)
+{
+	uint32_t r[4], bytes = XSAVE_LEGACY_BYTES;
+	unsigned int i;
+
+	for (i = 2; i < 63; i++) {
+		if (!(components >> i & 1))
+			continue;
+		cpuid_count(0xd, i, r);
+		if (r[0] + r[1] > bytes)
+			bytes = r[0] + r[1];
+	}
+	return bytes;
+}
+
+/*
+ * XSAVE as Xen offers it: leaf 0xd offers what the host switches, XCR0
+ * takes all of it and #GPs on anything else, and the area's size in
+ * leaf 0xd's EBX follows the XCR0 the vCPU enabled (Linux checks it).
+ */
+static void test_xsave(void)
+{
+	uint64_t offered;
+	uint32_t r[4], cr4, all, i;
+	bool took_all, took_legacy;
+
+	cpuid(1, r);
+	if (!(r[2] & (1u << 26))) {
+		for (i = 0; i < 3; i++)
+			ktap_result(true, "XSAVE # SKIP not offered");
+		return;
+	}
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_OSXSAVE));
+	cpuid_count(0xd, 0, r);
+	offered = (uint64_t)r[3] << 32 | r[0];
+	all = r[2];
+	took_all = !xsetbv_faults(offered);
+	cpuid_count(0xd, 0, r);
+	ktap_result(took_all && r[1] == all && all == xsave_bytes_for(offered),
+		    "XSAVE: XCR0 takes all leaf 0xd offers (%#llx), its area %u bytes, the most (%u)",
+		    (unsigned long long)offered, r[1], all);
+	took_legacy = !xsetbv_faults(3);
+	cpuid_count(0xd, 0, r);
+	ktap_result(took_legacy && r[1] == XSAVE_LEGACY_BYTES,
+		    "XSAVE: XCR0 back to x87 and SSE, its area %u bytes", r[1]);
+	ktap_result(xsetbv_faults(3 | 1ull << 63) && xsetbv_faults(2) &&
+		    xsetbv_faults(5),
+		    "XSAVE: XSETBV #GPs on a component not offered, without x87, on AVX without SSE");
+}
+
 void guest_main(const struct hvm_start_info *si)
 {
 	start_info = si;
 	bad_address = low_ram_end();
-	ktap_plan(54);
+	ktap_plan(57);
 	test_params();
 	test_memory_map();
 	test_reservation();
@@ -554,6 +610,7 @@ void guest_main(const struct hvm_start_info *si)
 	test_mtrrs();
 	test_amd_config_msrs();
 	test_machine_check_and_tsc_aux();
+	test_xsave();
 	if (!ktap_all_ok())
 		shutdown(SHUTDOWN_crash);
 }

@@ -123,6 +123,58 @@ static void test_system_policies(void)
 	xc_cpu_policy_destroy(p);
 }
 
+static uint64_t dom0_xcr0(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * The HVM policies' XSAVE leaf offers only components dom0's XCR0 has,
+ * which kxen switches, and a feature keeping registers in one only
+ * with it: what lets a guest enable all that CPUID offers.
+ */
+static void test_xsave_policies(void)
+{
+	static const unsigned int policies[] = {
+		XEN_SYSCTL_cpu_policy_hvm_max,
+		XEN_SYSCTL_cpu_policy_hvm_default,
+	};
+	xc_cpu_policy_t *p = xc_cpu_policy_init();
+	unsigned int eax, ebx, ecx, edx, i;
+	uint32_t fs[32] = { 0 }, nr = 32;
+	uint64_t xcr0 = 0, offered = 0;
+	xen_cpuid_leaf_t x = { 0 };
+	bool ok = true;
+
+	__cpuid(1, eax, ebx, ecx, edx);
+	if (!(ecx & bit_OSXSAVE)) {
+		ktap_test_skip("HVM policies' leaf 0xd: dom0 has no XSAVE");
+		xc_cpu_policy_destroy(p);
+		return;
+	}
+	xcr0 = dom0_xcr0();
+	for (i = 0; i < 2; i++) {
+		ok = ok && !xc_cpu_policy_get_system(xch, policies[i], p) &&
+		     serialised(p) && leaf_of(0xd, 0, &x) &&
+		     !xc_get_cpu_featureset(xch, i ? XEN_SYSCTL_cpu_featureset_hvm :
+					    XEN_SYSCTL_cpu_featureset_hvm_max,
+					    &nr, fs);
+		offered = (uint64_t)x.d << 32 | x.a;
+		ok = ok && !(offered & ~xcr0) && (offered & 3) == 3 &&
+		     has(fs, XEN_X86_FEATURE_AVX) == !!(offered & 4) &&
+		     (!has(fs, XEN_X86_FEATURE_AVX512F) ||
+		      (offered & 0xe0) == 0xe0) &&
+		     (!has(fs, XEN_X86_FEATURE_PKU) || offered & 0x200);
+	}
+	ktap_test_result(ok,
+			 "HVM max and default: leaf 0xd offers %#llx of dom0's XCR0 %#llx, with the features using it",
+			 (unsigned long long)offered, (unsigned long long)xcr0);
+	xc_cpu_policy_destroy(p);
+}
+
 /* The domain's policy, serialised: its leaf LEAF/SUBLEAF in *OUT. */
 static bool domain_leaf(uint32_t domid, uint32_t leaf, uint32_t subleaf,
 			xen_cpuid_leaf_t *out)
@@ -236,7 +288,7 @@ int main(void)
 	uint32_t domid = 0;
 
 	xch = xc_interface_open(NULL, NULL, 0);
-	ktap_print_header(15);
+	ktap_print_header(16);
 	if (!xch || xc_domain_create(xch, &domid, &cfg) ||
 	    xc_domain_max_vcpus(xch, domid, 1)) {
 		ktap_test_result(0, "libxenctrl opens and makes a domain");
@@ -244,6 +296,7 @@ int main(void)
 	}
 	test_featuresets();
 	test_system_policies();
+	test_xsave_policies();
 	test_domain_policy(domid);
 	xc_domain_destroy(xch, domid);
 	xc_interface_close(xch);

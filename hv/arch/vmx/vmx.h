@@ -50,11 +50,6 @@
 
 #define DR6_FROM_QUALIFICATION	0x1600full	/* B0-B3, BD, BS, RTM */
 #define DR6_BS			BIT_ULL(14)
-#define XCR0_X87		BIT_ULL(0)
-#define XCR0_SSE		BIT_ULL(1)
-#define XCR0_AVX		BIT_ULL(2)
-#define XCR0_MPX		(BIT_ULL(3) | BIT_ULL(4))
-#define XCR0_AVX512		(BIT_ULL(5) | BIT_ULL(6) | BIT_ULL(7))
 
 /* What the CPU can do, and what dom0 runs with (vmx.c). */
 extern struct vmx_caps vmx_caps;

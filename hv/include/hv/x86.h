@@ -93,6 +93,14 @@ static inline void cpuid_count(u32 leaf, u32 subleaf, u32 regs[4])
 		     : "a"(leaf), "c"(subleaf));
 }
 
+static inline u32 cpuid_ebx(u32 leaf, u32 subleaf)
+{
+	u32 regs[4];
+
+	cpuid_count(leaf, subleaf, regs);
+	return regs[1];
+}
+
 static inline u32 cpuid_edx(u32 leaf)
 {
 	u32 regs[4];
@@ -231,6 +239,14 @@ static inline void load_tr(u16 sel)
 static inline void load_fs_gs(u16 fs, u16 gs)
 {
 	asm volatile("mov %0, %%fs; mov %1, %%gs" : : "rm"(fs), "rm"(gs));
+}
+
+static inline u64 xgetbv(u32 index)
+{
+	u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return (u64)hi << 32 | lo;
 }
 
 static inline void xsetbv(u32 index, u64 val)

@@ -104,6 +104,14 @@
 #define CR4_PKE			BIT_ULL(22)
 #define CR4_CET			BIT_ULL(23)
 
+/* XCR0's state components. */
+#define XCR0_X87		BIT_ULL(0)
+#define XCR0_SSE		BIT_ULL(1)
+#define XCR0_AVX		BIT_ULL(2)
+#define XCR0_MPX		(BIT_ULL(3) | BIT_ULL(4))
+#define XCR0_AVX512		(BIT_ULL(5) | BIT_ULL(6) | BIT_ULL(7))
+#define XCR0_PKRU		BIT_ULL(9)
+
 #define CPUID1_EDX_MTRR		BIT(12)
 #define CPUID1_ECX_VMX		BIT(5)
 #define CPUID1_ECX_PCID		BIT(17)
@@ -112,6 +120,7 @@
 #define CPUID1_ECX_OSXSAVE	BIT(27)
 #define CPUID1_ECX_HYPERVISOR	BIT(31)
 #define CPUID7_EBX_INVPCID	BIT(10)
+#define CPUIDD1_EAX_XSAVEC	BIT(1)
 #define CPUID7_ECX_LA57		BIT(16)
 #define CPUIDX1_ECX_SVM		BIT(2)
 #define CPUIDX1_EDX_NX		BIT(20)

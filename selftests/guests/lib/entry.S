@@ -106,7 +106,10 @@ irq_entry1:
 	.globl gp_entry
 gp_entry:
 	addl $4, %esp			/* the error code */
-	addl $2, (%esp)
+	pushl %eax
+	movl gp_insn_len, %eax
+	addl %eax, 4(%esp)
+	popl %eax
 	incl gp_faults
 	iret
 

@@ -112,10 +112,16 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 		     "d"((uint32_t)(val >> 32)) : "memory");
 }
 
-static inline void cpuid(uint32_t leaf, uint32_t r[4])
+static inline void cpuid_count(uint32_t leaf, uint32_t subleaf,
+			       uint32_t r[4])
 {
 	asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-		     : "a"(leaf), "c"(0));
+		     : "a"(leaf), "c"(subleaf));
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	cpuid_count(leaf, 0, r);
 }
 
 /*
@@ -171,8 +177,12 @@ void irq_dispatch(unsigned int slot);
  */
 bool rdmsr_faults(uint32_t msr);
 bool wrmsr_faults(uint32_t msr, uint64_t val);
+/* XSETBV of VAL to XCR0, the same way. */
+bool xsetbv_faults(uint64_t val);
 void gp_entry(void);
 extern unsigned int gp_faults;
+/* The length of the instruction gp_entry skips. */
+extern unsigned int gp_insn_len;
 /* The callback vector's gate (entry.S), and the C it calls. */
 void upcall_entry(void);
 void upcall_handler(void);

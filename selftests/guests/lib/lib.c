@@ -376,14 +376,18 @@ void irq_dispatch(unsigned int slot)
 }
 
 /* Runs the RDMSR or WRMSR in FN with the #GP gate in place. */
-static bool faults(void (*fn)(uint32_t msr, uint64_t *val), uint32_t msr,
-		   uint64_t *val)
+unsigned int gp_insn_len;
+
+/* Whether FN(INDEX, VAL), an instruction of INSN_LEN bytes, raised #GP. */
+static bool faults(void (*fn)(uint32_t index, uint64_t *val), uint32_t index,
+		   uint64_t *val, unsigned int insn_len)
 {
 	unsigned int before;
 
 	idt_set_gate(13, gp_entry);
+	gp_insn_len = insn_len;
 	before = __atomic_load_n(&gp_faults, __ATOMIC_SEQ_CST);
-	fn(msr, val);
+	fn(index, val);
 	return __atomic_load_n(&gp_faults, __ATOMIC_SEQ_CST) != before;
 }
 
@@ -397,16 +401,27 @@ static void do_wrmsr(uint32_t msr, uint64_t *val)
 	wrmsr(msr, *val);
 }
 
+static void do_xsetbv(uint32_t xcr, uint64_t *val)
+{
+	asm volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)*val),
+		     "d"((uint32_t)(*val >> 32)) : "memory");
+}
+
 bool rdmsr_faults(uint32_t msr)
 {
 	uint64_t val;
 
-	return faults(do_rdmsr, msr, &val);
+	return faults(do_rdmsr, msr, &val, 2);
 }
 
 bool wrmsr_faults(uint32_t msr, uint64_t val)
 {
-	return faults(do_wrmsr, msr, &val);
+	return faults(do_wrmsr, msr, &val, 2);
+}
+
+bool xsetbv_faults(uint64_t val)
+{
+	return faults(do_xsetbv, 0, &val, 3);
 }
 
 long events_init(struct shared_info *shared, uint8_t vector)
