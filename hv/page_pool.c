@@ -196,6 +196,27 @@ static struct page_pool_chunk *place_of(struct page_pool *pool, void *va,
 	return NULL;
 }
 
+/*
+ * Takes CHUNK, whose pages begin at START, out if it holds a chunk and
+ * HELD or none of its pages is used: its physical address, else
+ * PAGE_POOL_VACANT. With the pool's lock.
+ */
+static u64 take_out(struct page_pool *pool, struct page_pool_chunk *chunk,
+		    u64 start, bool held)
+{
+	u64 pa = chunk->pa;
+
+	if (pa == PAGE_POOL_VACANT ||
+	    (!held && !all_free(pool, start, chunk->nr_pages)))
+		return PAGE_POOL_VACANT;
+	/* A vacant place's pages stay used: nothing allocates them. */
+	if (!held)
+		set_used(pool, start, chunk->nr_pages, true);
+	pool->nr_pages -= chunk->nr_pages;
+	chunk->pa = PAGE_POOL_VACANT;
+	return pa;
+}
+
 u64 page_pool_remove(struct page_pool *pool, void *va, bool held)
 {
 	struct page_pool_chunk *chunk;
@@ -203,33 +224,31 @@ u64 page_pool_remove(struct page_pool *pool, void *va, bool held)
 
 	spin_lock(&pool->lock);
 	chunk = place_of(pool, va, &start);
-	if (chunk && chunk->pa != PAGE_POOL_VACANT &&
-	    (held || all_free(pool, start, chunk->nr_pages))) {
-		/* A vacant place's pages stay used: nothing allocates them. */
-		if (!held)
-			set_used(pool, start, chunk->nr_pages, true);
-		pool->nr_pages -= chunk->nr_pages;
-		pa = chunk->pa;
-		chunk->pa = PAGE_POOL_VACANT;
-	}
+	if (chunk)
+		pa = take_out(pool, chunk, start, held);
 	spin_unlock(&pool->lock);
 	return pa;
 }
 
-void *page_pool_place_va(struct page_pool *pool, unsigned int index)
+u64 page_pool_remove_free(struct page_pool *pool, unsigned int first,
+			  unsigned int *index, void **va)
 {
-	u64 start = 0;
+	u64 start = 0, pa = PAGE_POOL_VACANT;
 	unsigned int c;
-	void *va = NULL;
 
 	spin_lock(&pool->lock);
-	for (c = 0; c < index && c < pool->nr_chunks; c++)
-		start += pool->chunks[c].nr_pages;
-	if (index < pool->nr_chunks &&
-	    pool->chunks[index].pa != PAGE_POOL_VACANT)
-		va = pool->va + start * PAGE_SIZE;
+	for (c = 0; c < pool->nr_chunks; start += pool->chunks[c++].nr_pages) {
+		if (c < first)
+			continue;
+		pa = take_out(pool, &pool->chunks[c], start, false);
+		if (pa != PAGE_POOL_VACANT) {
+			*index = c;
+			*va = pool->va + start * PAGE_SIZE;
+			break;
+		}
+	}
 	spin_unlock(&pool->lock);
-	return va;
+	return pa;
 }
 
 u64 page_pool_pa(const struct page_pool *pool, const void *va)

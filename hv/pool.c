@@ -110,17 +110,14 @@ long pool_shrink(struct hv_cpu *cpu, u64 list, u64 max)
 	spin_lock(&pool_lock);
 	spares = foreign_spares_drop();
 	/*
-	 * Again after a chunk has gone: a table page of its hiding may have
-	 * been in one passed over, which is free now.
+	 * From the first donated place again after a chunk has gone: a
+	 * table page of its hiding may have been in one passed over, which
+	 * is free now.
 	 */
-	for (place = base_chunks; done < max && place < hv_pool.nr_chunks;
-	     place++) {
-		va = page_pool_place_va(&hv_pool, place);
-		if (!va)
-			continue;
-		pa = page_pool_remove(&hv_pool, va, false);
+	while (done < max) {
+		pa = page_pool_remove_free(&hv_pool, base_chunks, &place, &va);
 		if (pa == PAGE_POOL_VACANT)
-			continue;
+			break;
 		if (copy_to_guest(cpu, list + done * sizeof(pa), &pa,
 				  sizeof(pa))) {
 			/* Back into the pool: dom0 cannot be told of it. */
@@ -132,7 +129,6 @@ long pool_shrink(struct hv_cpu *cpu, u64 list, u64 max)
 		foreign_unhide(pa, CHUNK_BYTES);
 		dom0_pages_changed(CHUNK_PAGES);
 		done++;
-		place = base_chunks - 1;
 	}
 	foreign_spares_restore(spares);
 	if (done)

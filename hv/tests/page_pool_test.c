@@ -208,6 +208,8 @@ static void test_grow_shrink(void)
 	u8 *buf = aligned_alloc(PAGE_SIZE, 40 * PAGE_SIZE), *added, *fill, *one;
 	struct page_pool p;
 	u64 pa, free_before;
+	unsigned int place = 0;
+	void *va = NULL;
 	bool ok;
 
 	page_pool_init(&p, buf, &base, 1, 4, 40);
@@ -222,15 +224,17 @@ static void test_grow_shrink(void)
 	one = page_alloc(&p);
 	ok = one == added && p.nr_free == 7 &&
 	     page_pool_remove(&p, added, false) == PAGE_POOL_VACANT &&
-	     page_pool_place_va(&p, 1) == added;
+	     page_pool_remove_free(&p, 0, &place, &va) == PAGE_POOL_VACANT;
 	page_free(&p, one);
-	pa = page_pool_remove(&p, added, false);
-	ktap_test_result(ok && pa == 0x500000000ull &&
-			 !page_pool_place_va(&p, 1) &&
+	ok = ok && page_pool_remove_free(&p, 2, &place, &va) == PAGE_POOL_VACANT;
+	pa = page_pool_remove_free(&p, 0, &place, &va);
+	ktap_test_result(ok && pa == 0x500000000ull && place == 1 &&
+			 va == added &&
+			 page_pool_remove(&p, added, false) == PAGE_POOL_VACANT &&
 			 p.nr_pages == 16 && p.nr_free == 0 &&
 			 page_pool_pa(&p, added) == ~0ull &&
 			 !page_pool_va(&p, 0x500000000ull) && !page_alloc(&p),
-			 "a chunk goes out once nothing in it is used, and its place with it");
+			 "a chunk goes out once nothing in it is used, the first such from a place on, and its place with it");
 	pages_free(&p, fill, 14);
 	ok = page_pool_remove(&p, added, false) == PAGE_POOL_VACANT &&
 	     page_pool_remove(&p, buf + 8 * PAGE_SIZE, false) == PAGE_POOL_VACANT;

@@ -86,8 +86,13 @@ void *page_pool_add(struct page_pool *pool, u64 pa, u64 nr_pages,
  */
 u64 page_pool_remove(struct page_pool *pool, void *va, bool held);
 
-/* Where place INDEX is mapped; NULL when it is vacant or there is none. */
-void *page_pool_place_va(struct page_pool *pool, unsigned int index);
+/*
+ * Takes out the first chunk at or after place FIRST none of whose pages
+ * is used: returns its physical address, its place in *INDEX and where
+ * it was mapped in *VA; PAGE_POOL_VACANT when there is none.
+ */
+u64 page_pool_remove_free(struct page_pool *pool, unsigned int first,
+			  unsigned int *index, void **va);
 
 /* Translations for memory inside the pool; ~0 or NULL outside it. */
 u64 page_pool_pa(const struct page_pool *pool, const void *va);
