@@ -173,6 +173,19 @@ static long destroydomain(struct domain *d)
 	return 0;
 }
 
+/*
+ * Xen pauses a domain around the save and the load of its context, so
+ * that no vCPU is inside a run: one entering its run as a load lands
+ * could start from the old state and mark the new one taken. Until the
+ * last has left, its vCPUs are held out and the call continues; this
+ * changes nothing else, so the continuation may repeat it.
+ */
+static bool context_busy(struct domain *d)
+{
+	d->context_hold = d->vcpus_on_cpus != 0;
+	return d->context_hold;
+}
+
 /* The caller, dom0, cannot pause itself: nothing would unpause it. */
 static long pausedomain(struct domain *d)
 {
@@ -288,9 +301,13 @@ static long domctl_locked(struct hv_cpu *cpu, struct xen_domctl *op,
 		return domain_set_paging_pool(cpu, d,
 					      op->u.paging_mempool.size);
 	case XEN_DOMCTL_gethvmcontext:
+		if (context_busy(d))
+			return 1;
 		*copyback = true;
 		return domain_get_hvm_context(cpu, d, &op->u.hvmcontext);
 	case XEN_DOMCTL_sethvmcontext:
+		if (context_busy(d))
+			return 1;
 		return domain_set_hvm_context(cpu, d, &op->u.hvmcontext);
 	case XEN_DOMCTL_get_cpu_policy:
 		*copyback = true;
@@ -317,6 +334,7 @@ static bool changes_what_runs(u32 cmd)
 	case XEN_DOMCTL_max_vcpus:
 	case XEN_DOMCTL_pausedomain:
 	case XEN_DOMCTL_unpausedomain:
+	case XEN_DOMCTL_gethvmcontext:	/* the vCPUs it held go on */
 	case XEN_DOMCTL_sethvmcontext:
 	case XEN_DOMCTL_setvcpuaffinity:
 		return true;
@@ -338,7 +356,8 @@ long do_domctl(struct hv_cpu *cpu, u64 arg)
 	spin_lock(&domain_lock);
 	ret = domctl_locked(cpu, &op, &copyback);
 	spin_unlock(&domain_lock);
-	if (!ret && changes_what_runs(op.cmd))
+	/* A context call that failed has ended its hold too. */
+	if (ret <= 0 && changes_what_runs(op.cmd))
 		domain_run_changed();
 	if (ret > 0)	/* the same domctl again, as Xen's continuation */
 		return hypercall_continue(cpu, arg, 0);

@@ -119,7 +119,7 @@ long vcpu_may_not_run(const struct vcpu *v)
 
 	if (d->shut_down)
 		return KXEN_RUN_SHUTDOWN;
-	if (d->controller_pauses || d->dying || v->down)
+	if (d->controller_pauses || d->context_hold || d->dying || v->down)
 		return KXEN_RUN_PAUSED;
 	if (v->blocked)
 		return KXEN_RUN_BLOCKED;

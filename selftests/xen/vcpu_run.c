@@ -7,8 +7,10 @@
  * (SCHEDOP_shutdown with several reasons, cli;hlt, a triple fault with
  * the default and a chosen HVM_PARAM_TRIPLE_FAULT_REASON, touching
  * memory it has not got), and a guest spinning at 100%: dom0 stays
- * responsive, pause stops it, a page taken from it while it runs is
- * freed, destroy takes it down while it runs, and its thread goes.
+ * responsive, pause stops it, a context loaded at once after a pause
+ * takes effect and the guest runs on from it, a page taken from it
+ * while it runs is freed, destroy takes it down while it runs, and its
+ * thread goes.
  * Then its shared_info page from dom0's side: getdomaininfo's frame, a
  * wallclock moved by settimeoffset, the pvclock through a foreign
  * mapping; and vCPU affinity as its thread's.
@@ -26,13 +28,16 @@
 #include <unistd.h>
 #include <xenctrl.h>
 #include <xen/sched.h>
+#include "hvm_context.h"
 #include "ktap.h"
 #include "xen_guest.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define GUEST_MB	16
-#define TESTS		26
-#define SPIN_TESTS	9	/* test_spin()'s */
+#define TESTS		27
+#define SPIN_TESTS	10	/* test_spin()'s */
+/* Put in R15 by a context load: the guest's 32-bit code cannot touch it. */
+#define R15_MARK	0x6b78656e2d723135ull
 /* Where the guest is told to put its shared_info page. */
 #define SHINFO_GFN	0x800
 
@@ -207,6 +212,42 @@ static uint64_t cpu_time(uint32_t domid)
 	return domain_info(domid, &info) ? info.cpu_time : 0;
 }
 
+/* DOMID's vCPU 0 record, from a context read into C; NULL if none. */
+static struct hvm_hw_cpu *cpu_record(uint32_t domid, struct context *c)
+{
+	if (!get_context(xch, domid, c))
+		return NULL;
+	return (struct hvm_hw_cpu *)find_record(c, HVM_SAVE_CODE(CPU), 0);
+}
+
+/*
+ * Pauses the running DOMID and at once loads its context with R15
+ * marked, as a restore would, while its vCPU may still be inside a run
+ * (the hypervisor waits until it has left). Then it runs a while (the
+ * load holds it out of its runs no longer) and the mark is read back.
+ */
+static bool load_just_after_pause(uint32_t domid)
+{
+	static struct context c;
+	struct hvm_hw_cpu *cpu;
+	bool ok = !xc_domain_pause(xch, domid);
+	uint64_t t0;
+
+	cpu = ok ? cpu_record(domid, &c) : NULL;
+	if (!cpu)
+		return false;
+	cpu->r15 = R15_MARK;
+	t0 = cpu_time(domid);
+	ok = !xc_domain_hvm_setcontext(xch, domid, c.data, c.len) &&
+	     !xc_domain_unpause(xch, domid);
+	usleep(200000);
+	ok = ok && cpu_time(domid) > t0 && !xc_domain_pause(xch, domid);
+	cpu = ok ? cpu_record(domid, &c) : NULL;
+	if (cpu && cpu->r15 != R15_MARK)
+		ktap_diag("R15 %#llx", (unsigned long long)cpu->r15);
+	return cpu && cpu->r15 == R15_MARK && !xc_domain_unpause(xch, domid);
+}
+
 static void test_spin(void)
 {
 	unsigned long free_before = free_pages(xch), free_during;
@@ -241,6 +282,8 @@ static void test_spin(void)
 	ktap_test_result(!xc_domain_unpause(xch, domid) &&
 			 (usleep(300000), cpu_time(domid) > t2),
 			 "unpaused, it runs again");
+	ktap_test_result(load_just_after_pause(domid),
+			 "a context loaded at once after a pause takes effect, and the guest runs on from it");
 	free_during = free_pages(xch);
 	ktap_test_result(!xc_domain_decrease_reservation_exact(xch, domid, 1, 9,
 							      &unused) &&

@@ -131,6 +131,7 @@ struct domain {
 	bool creation_finished;		/* first unpaused: policy fixed */
 	bool shut_down;			/* shutdown_code says why */
 	bool dying;			/* destroy waits for its vCPUs to stop */
+	bool context_hold;		/* a context save or load waits */
 	u32 vcpus_on_cpus;		/* vCPUs inside a run now */
 	/*
 	 * Xen's shared_info page (hv/shared_info.c), a pool page of its own;
