@@ -18,6 +18,8 @@
 #include <hv/hv.h>
 #include <hv/printk.h>
 #include <hv/string.h>
+#include <hv/vcpu_ops.h>
+#include <hv/vcpu_run.h>
 #include <hv/x86.h>
 #include <hv/x86_arch.h>
 #include <xen/arch-x86/cpufeatureset.h>
@@ -179,6 +181,11 @@ static long save_records(struct writer *w, struct domain *d)
 		if (!v || v->down)
 			continue;
 		regs = v->regs;
+		/* Once it has run, as its last run left it: Xen's too. */
+		if (!v->state_stale) {
+			vcpu_ops->vcpu_save(w->cpu, v, &regs);
+			vcpu_record_live(v, &regs);
+		}
 		regs.tsc = rdtsc() + v->tsc_offset;
 		regs.msr_tsc_aux = v->tsc_aux;
 		ret = put_record(w, HVM_SAVE_CODE(CPU), i, &regs, sizeof(regs));

@@ -173,29 +173,42 @@ long vcpu_run(struct hv_cpu *cpu, u64 domid, u64 id)
 	return ret;
 }
 
+/* Register REG (REG_RAX...) of Xen's CPU record R. */
+static u64 *record_gpr(struct hvm_hw_cpu *r, unsigned int reg)
+{
+	u64 *gprs[ARRAY_SIZE(((struct vcpu *)0)->gprs)] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi,
+		&r->rdi, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13,
+		&r->r14, &r->r15,
+	};
+
+	return gprs[reg];
+}
+
+void vcpu_record_live(struct vcpu *v, struct hvm_hw_cpu *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v->gprs); i++)
+		if (i != REG_RSP)
+			*record_gpr(r, i) = v->gprs[i];
+	r->dr0 = v->dr[0];
+	r->dr1 = v->dr[1];
+	r->dr2 = v->dr[2];
+	r->dr3 = v->dr[3];
+	/* An XSAVE area starts with the FXSAVE image. */
+	memcpy(r->fpu_regs, v->fpu, sizeof(r->fpu_regs));
+}
+
 void vcpu_switch_in(struct hv_cpu *cpu)
 {
 	struct vcpu *v = cpu->run_next;
+	unsigned int i;
 
 	cpu->run_next = NULL;
 	if (v->state_stale) {
-		memset(v->gprs, 0, sizeof(v->gprs));
-		v->gprs[REG_RAX] = v->regs.rax;
-		v->gprs[REG_RCX] = v->regs.rcx;
-		v->gprs[REG_RDX] = v->regs.rdx;
-		v->gprs[REG_RBX] = v->regs.rbx;
-		v->gprs[REG_RSP] = v->regs.rsp;
-		v->gprs[REG_RBP] = v->regs.rbp;
-		v->gprs[REG_RSI] = v->regs.rsi;
-		v->gprs[REG_RDI] = v->regs.rdi;
-		v->gprs[REG_R8] = v->regs.r8;
-		v->gprs[REG_R9] = v->regs.r9;
-		v->gprs[REG_R10] = v->regs.r10;
-		v->gprs[REG_R11] = v->regs.r11;
-		v->gprs[REG_R12] = v->regs.r12;
-		v->gprs[REG_R13] = v->regs.r13;
-		v->gprs[REG_R14] = v->regs.r14;
-		v->gprs[REG_R15] = v->regs.r15;
+		for (i = 0; i < ARRAY_SIZE(v->gprs); i++)
+			v->gprs[i] = *record_gpr(&v->regs, i);
 		fpu_load_from_regs(v);
 	}
 	memcpy(cpu->dom0_regs, cpu->regs, sizeof(cpu->regs));

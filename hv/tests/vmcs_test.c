@@ -341,8 +341,10 @@ static void test_vcpu(const struct vmcs_image *dom0)
 	};
 	struct vmx_controls dom0_ctl, ctl;
 	struct vmx_caps caps = bochs_caps;
-	struct vmcs_image img;
+	struct vmcs_image img, again;
+	struct hvm_hw_cpu back;
 	unsigned int i, j;
+	bool same;
 
 	vmx_choose_controls(&caps, &dom0_ctl);
 	ktap_test_result(!vmx_choose_vcpu_controls(&caps, &dom0_ctl, &ctl) &&
@@ -375,6 +377,21 @@ static void test_vcpu(const struct vmcs_image *dom0)
 				 !!(states[i].r->msr_efer & EFER_LMA),
 				 "guest vCPU in its %s state: entry checks pass, NE and VMXE set behind the shadows",
 				 states[i].name);
+		/* Read back into junk, it makes the same VMCS state again. */
+		memset(&back, 0xa5, sizeof(back));
+		vmcs_vcpu_regs(&img, &back);
+		memset(&again, 0, sizeof(again));
+		vmcs_vcpu_state(&again, &bochs_caps, &ctl, &back,
+				0x0007040600070406ull);
+		same = !again.overflow;
+		for (j = 0; j < again.nr; j++)
+			same = same && again.field[j].value ==
+			       vmcs_image_get(&img, again.field[j].encoding);
+		ktap_test_result(same && back.cr0 == states[i].r->cr0 &&
+				 back.cr4 == states[i].r->cr4 &&
+				 back.msr_efer == states[i].r->msr_efer,
+				 "guest vCPU in its %s state: read back from the VMCS, CR0, CR4 and EFER as the guest has them",
+				 states[i].name);
 	}
 	ktap_test_result((vmcs_image_get(&img, VMCS_GUEST_AR(SEG_FS)) & AR_UNUSABLE) &&
 			 vmcs_image_get(&img, VMCS_GUEST_AR(SEG_CS)) == 0xa09b,
@@ -400,7 +417,7 @@ int main(void)
 {
 	struct vmcs_image built0, built1;
 
-	ktap_print_header(5 + 2 * 4 + ARRAY_SIZE(mutations) + 2 + 6);
+	ktap_print_header(5 + 2 * 4 + ARRAY_SIZE(mutations) + 2 + 6 + 3);
 	test_controls();
 	test_captured("bochs CPU0", bochs_vmcs_cpu0, ARRAY_SIZE(bochs_vmcs_cpu0),
 		      &built0);

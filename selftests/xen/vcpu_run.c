@@ -7,7 +7,8 @@
  * (SCHEDOP_shutdown with several reasons, cli;hlt, a triple fault with
  * the default and a chosen HVM_PARAM_TRIPLE_FAULT_REASON, touching
  * memory it has not got), and a guest spinning at 100%: dom0 stays
- * responsive, pause stops it, a context loaded at once after a pause
+ * responsive, pause stops it, its context once paused is as it ran, a
+ * context loaded at once after a pause
  * takes effect and the guest runs on from it, a page taken from it
  * while it runs is freed, destroy takes it down while it runs, and its
  * thread goes.
@@ -34,8 +35,8 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define GUEST_MB	16
-#define TESTS		27
-#define SPIN_TESTS	10	/* test_spin()'s */
+#define TESTS		28
+#define SPIN_TESTS	11	/* test_spin()'s */
 /* Put in R15 by a context load: the guest's 32-bit code cannot touch it. */
 #define R15_MARK	0x6b78656e2d723135ull
 /* Where the guest is told to put its shared_info page. */
@@ -221,6 +222,26 @@ static struct hvm_hw_cpu *cpu_record(uint32_t domid, struct context *c)
 }
 
 /*
+ * The running DOMID's context once paused: the guest has loaded its own
+ * GDT and stack, where the boot context libxenguest loaded had neither.
+ */
+static bool live_context(uint32_t domid)
+{
+	static struct context c;
+	struct hvm_hw_cpu *cpu;
+	bool ok = !xc_domain_pause(xch, domid);
+
+	cpu = ok ? cpu_record(domid, &c) : NULL;
+	if (cpu)
+		ktap_diag("vCPU 0: RIP %#llx, RSP %#llx, GDTR limit %#x, CS %#x",
+			  (unsigned long long)cpu->rip,
+			  (unsigned long long)cpu->rsp, cpu->gdtr_limit,
+			  cpu->cs_sel);
+	return cpu && cpu->gdtr_limit && cpu->rsp && cpu->cs_sel &&
+	       !xc_domain_unpause(xch, domid);
+}
+
+/*
  * Pauses the running DOMID and at once loads its context with R15
  * marked, as a restore would, while its vCPU may still be inside a run
  * (the hypervisor waits until it has left). Then it runs a while (the
@@ -282,6 +303,8 @@ static void test_spin(void)
 	ktap_test_result(!xc_domain_unpause(xch, domid) &&
 			 (usleep(300000), cpu_time(domid) > t2),
 			 "unpaused, it runs again");
+	ktap_test_result(live_context(domid),
+			 "paused, its context is as it ran, not as it was loaded: its own GDT and stack");
 	ktap_test_result(load_just_after_pause(domid),
 			 "a context loaded at once after a pause takes effect, and the guest runs on from it");
 	free_during = free_pages(xch);

@@ -410,19 +410,26 @@ _Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_base) ==
 _Static_assert(__builtin_offsetof(struct hvm_hw_cpu, ldtr_arbytes) ==
 	       __builtin_offsetof(struct hvm_hw_cpu, cs_arbytes) + 7 * 4, "ar");
 
+/* The VMCB's segment at index I of Xen's save record. */
+static struct vmcb_seg *save_segment(struct vmcb_save *s, unsigned int i)
+{
+	struct vmcb_seg *segs[SAVE_SEGMENTS] = {
+		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldtr,
+	};
+
+	return segs[i];
+}
+
 /* The state sethvmcontext gave V, as its VMCB's guest state. */
 static void load_from_regs(struct vcpu *v)
 {
 	const struct hvm_hw_cpu *r = &v->regs;
 	struct vmcb_save *s = &((struct vmcb *)v->ctl)->save;
-	struct vmcb_seg *segs[SAVE_SEGMENTS] = {
-		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldtr,
-	};
 	unsigned int i;
 
 	/* Xen's save records keep SVM's attribute format. */
 	for (i = 0; i < SAVE_SEGMENTS; i++)
-		*segs[i] = (struct vmcb_seg){
+		*save_segment(s, i) = (struct vmcb_seg){
 			.selector = (&r->cs_sel)[i],
 			.attrib = (&r->cs_arbytes)[i],
 			.limit = (&r->cs_limit)[i],
@@ -456,6 +463,50 @@ static void load_from_regs(struct vcpu *v)
 	v->dr[1] = r->dr1;
 	v->dr[2] = r->dr2;
 	v->dr[3] = r->dr3;
+}
+
+/*
+ * The state V's VMCB holds after its last run, into R: load_from_regs()
+ * the other way. (RAX is the vCPU's copy: the last exit may have
+ * changed it after the VMCB's.)
+ */
+static void svm_vcpu_save(struct hv_cpu *cpu, struct vcpu *v,
+			  struct hvm_hw_cpu *r)
+{
+	struct vmcb_save *s = &((struct vmcb *)v->ctl)->save;
+	const struct vmcb_seg *seg;
+	unsigned int i;
+
+	(void)cpu;
+	for (i = 0; i < SAVE_SEGMENTS; i++) {
+		seg = save_segment(s, i);
+		(&r->cs_sel)[i] = seg->selector;
+		(&r->cs_arbytes)[i] = seg->attrib;
+		(&r->cs_limit)[i] = seg->limit;
+		(&r->cs_base)[i] = seg->base;
+	}
+	r->gdtr_limit = s->gdtr.limit;
+	r->gdtr_base = s->gdtr.base;
+	r->idtr_limit = s->idtr.limit;
+	r->idtr_base = s->idtr.base;
+	r->msr_efer = s->efer & ~EFER_SVME;
+	r->cr0 = s->cr0;
+	r->cr2 = s->cr2;
+	r->cr3 = s->cr3;
+	r->cr4 = s->cr4;
+	r->dr6 = s->dr6;
+	r->dr7 = s->dr7;
+	r->rflags = s->rflags;
+	r->rip = s->rip;
+	r->rsp = s->rsp;
+	r->msr_star = s->star;
+	r->msr_lstar = s->lstar;
+	r->msr_cstar = s->cstar;
+	r->msr_syscall_mask = s->sfmask;
+	r->shadow_gs = s->kernel_gs_base;
+	r->sysenter_cs = s->sysenter_cs;
+	r->sysenter_esp = s->sysenter_esp;
+	r->sysenter_eip = s->sysenter_eip;
 }
 
 static void svm_set_guest_pat(struct hv_cpu *cpu)
@@ -790,5 +841,6 @@ const struct vcpu_ops svm_ops = {
 	.cpu_enter = svm_cpu_enter,
 	.read_state = svm_read_state,
 	.vcpu_create = svm_vcpu_create,
+	.vcpu_save = svm_vcpu_save,
 	.set_guest_pat = svm_set_guest_pat,
 };

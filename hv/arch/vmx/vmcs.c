@@ -127,7 +127,7 @@ static void build_guest(struct vmcs_image *img,
 	vmcs_image_set(img, VMCS_GUEST_CR3, s->cr3);
 	/* VMXE must stay set in VMX operation; dom0 reads the shadow. */
 	vmcs_image_set(img, VMCS_GUEST_CR4, s->cr4 | CR4_VMXE);
-	vmcs_image_set(img, VMCS_CR4_MASK, CR4_VMXE);
+	vmcs_image_set(img, VMCS_CR4_MASK, VCPU_CR4_OWNED);
 	vmcs_image_set(img, VMCS_CR4_SHADOW, s->cr4);
 	vmcs_image_set(img, VMCS_CR0_MASK, 0);
 	vmcs_image_set(img, VMCS_CR0_SHADOW, s->cr0);
@@ -254,6 +254,13 @@ static u32 access_rights(u32 attr)
 	return (attr & 0xff) | (attr & 0xf00) << 4;
 }
 
+static u32 xen_attributes(u32 ar)
+{
+	if (ar & AR_UNUSABLE)
+		return 0;
+	return (ar & 0xff) | (ar >> 4 & 0xf00);
+}
+
 void vmcs_vcpu_state(struct vmcs_image *img, const struct vmx_caps *caps,
 		     const struct vmx_controls *ctl,
 		     const struct hvm_hw_cpu *r, u64 pat)
@@ -297,4 +304,36 @@ void vmcs_vcpu_state(struct vmcs_image *img, const struct vmx_caps *caps,
 	vmcs_image_set(img, VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmcs_image_set(img, VMCS_GUEST_ACTIVITY, 0);
 	vmcs_image_set(img, VMCS_GUEST_PENDING_DEBUG, 0);
+}
+
+void vmcs_vcpu_regs(const struct vmcs_image *img, struct hvm_hw_cpu *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < SEG_NR; i++) {
+		enum vmx_seg seg = save_order[i];
+
+		(&r->cs_sel)[i] = vmcs_image_get(img, VMCS_GUEST_SEL(seg));
+		(&r->cs_base)[i] = vmcs_image_get(img, VMCS_GUEST_BASE(seg));
+		(&r->cs_limit)[i] = vmcs_image_get(img, VMCS_GUEST_LIMIT(seg));
+		(&r->cs_arbytes)[i] = xen_attributes(vmcs_image_get(img,
+						VMCS_GUEST_AR(seg)));
+	}
+	r->gdtr_base = vmcs_image_get(img, VMCS_GUEST_GDTR_BASE);
+	r->gdtr_limit = vmcs_image_get(img, VMCS_GUEST_GDTR_LIMIT);
+	r->idtr_base = vmcs_image_get(img, VMCS_GUEST_IDTR_BASE);
+	r->idtr_limit = vmcs_image_get(img, VMCS_GUEST_IDTR_LIMIT);
+	r->cr0 = (vmcs_image_get(img, VMCS_GUEST_CR0) & ~VCPU_CR0_OWNED) |
+		 (vmcs_image_get(img, VMCS_CR0_SHADOW) & VCPU_CR0_OWNED);
+	r->cr3 = vmcs_image_get(img, VMCS_GUEST_CR3);
+	r->cr4 = (vmcs_image_get(img, VMCS_GUEST_CR4) & ~VCPU_CR4_OWNED) |
+		 (vmcs_image_get(img, VMCS_CR4_SHADOW) & VCPU_CR4_OWNED);
+	r->dr7 = vmcs_image_get(img, VMCS_GUEST_DR7);
+	r->msr_efer = vmcs_image_get(img, VMCS_GUEST_EFER);
+	r->sysenter_cs = vmcs_image_get(img, VMCS_GUEST_SYSENTER_CS);
+	r->sysenter_esp = vmcs_image_get(img, VMCS_GUEST_SYSENTER_ESP);
+	r->sysenter_eip = vmcs_image_get(img, VMCS_GUEST_SYSENTER_EIP);
+	r->rip = vmcs_image_get(img, VMCS_GUEST_RIP);
+	r->rsp = vmcs_image_get(img, VMCS_GUEST_RSP);
+	r->rflags = vmcs_image_get(img, VMCS_GUEST_RFLAGS);
 }

@@ -285,6 +285,8 @@ int vmx_choose_vcpu_controls(const struct vmx_caps *caps,
  * while the guest may have it 0.
  */
 #define VCPU_CR0_OWNED		(CR0_PG | CR0_NE)
+/* The CR4 bit it exits for: VMXE, which VMX fixes to 1 and kxen hides. */
+#define VCPU_CR4_OWNED		CR4_VMXE
 
 /* The fields of a guest vCPU's VMCS that stay as they are made. */
 void vmcs_build_vcpu(struct vmcs_image *img, const struct vmx_controls *ctl,
@@ -300,6 +302,13 @@ struct hvm_hw_cpu;
 void vmcs_vcpu_state(struct vmcs_image *img, const struct vmx_caps *caps,
 		     const struct vmx_controls *ctl,
 		     const struct hvm_hw_cpu *r, u64 pat);
+
+/*
+ * The other way: the guest state IMG holds (fields as vmcs_vcpu_state()
+ * sets them, read back from a VMCS) into the fields of R it sets, with
+ * CR0's and CR4's bits the guest does not own from the read shadows.
+ */
+void vmcs_vcpu_regs(const struct vmcs_image *img, struct hvm_hw_cpu *r);
 
 /*
  * The SDM's checks on VM entry (vol. 3, "Checks on VMX Controls and

@@ -245,6 +245,14 @@ int vmcs_write_image(const struct vmcs_image *img)
 	return 0;
 }
 
+void vmcs_read_image(struct vmcs_image *img)
+{
+	unsigned int i;
+
+	for (i = 0; i < img->nr; i++)
+		img->field[i].value = vmcs_read(img->field[i].encoding);
+}
+
 static int load_vmcs(struct hv_cpu *cpu, const struct vmcs_image *img)
 {
 	if (vmclear(cpu->vmcs_pa) || vmptrld(cpu->vmcs_pa))
@@ -720,5 +728,6 @@ const struct vcpu_ops vmx_ops = {
 	.cpu_enter = vmx_cpu_enter,
 	.read_state = vmx_read_state,
 	.vcpu_create = vmx_vcpu_create,
+	.vcpu_save = vmx_vcpu_save,
 	.set_guest_pat = vmx_set_guest_pat,
 };

@@ -131,6 +131,8 @@ static inline void invvpid_all(void)
 void msr_bitmap_set(u8 *bitmap, u32 msr, bool reads, bool exits);
 /* IMG's fields into the current VMCS: 0, or -EIO (logged). */
 int vmcs_write_image(const struct vmcs_image *img);
+/* Reads each field IMG lists from the current VMCS into it. */
+void vmcs_read_image(struct vmcs_image *img);
 /* Event injection at the next entry, unless one is on its way already. */
 void inject(u32 info, u32 error);
 void inject_exception(unsigned int vector);
@@ -151,6 +153,7 @@ void latch_guest_mode(struct hv_cpu *cpu);
 int vmx_vcpu_prepare(void);
 int vmx_vcpu_create(struct vcpu *v);
 void vmx_set_guest_pat(struct hv_cpu *cpu);
+void vmx_vcpu_save(struct hv_cpu *cpu, struct vcpu *v, struct hvm_hw_cpu *r);
 void vmx_vcpu_exit(struct hv_cpu *cpu, u32 reason);
 /* The switches at the end of an exit; to a guest, it is launched next. */
 void vmx_switch_to_vcpu(struct hv_cpu *cpu);

@@ -134,6 +134,30 @@ static void load_state(struct vcpu *v)
 	v->dr[3] = v->regs.dr3;
 }
 
+/*
+ * The state V's VMCS kept after its last run, into R: load_state() the
+ * other way, read through the VMCS made current here for the while.
+ * DR6, CR2 and the SYSCALL MSRs, which the VMCS does not hold, are in
+ * v->regs since the run's end.
+ */
+void vmx_vcpu_save(struct hv_cpu *cpu, struct vcpu *v, struct hvm_hw_cpu *r)
+{
+	struct vmcs_image img = { 0 };
+
+	/* The fields load_state() writes, to read back. */
+	vmcs_vcpu_state(&img, &vmx_caps, &vcpu_controls, &v->regs, v->pat);
+	/* On failure dom0's VMCS stays current, and R the state loaded. */
+	if (vmptrld(v->ctl_pa)) {
+		hv_printk("d%uv%u: its VMCS cannot be read: saved as loaded\n",
+			  v->domain->id, v->id);
+		return;
+	}
+	vmcs_read_image(&img);
+	vmclear(v->ctl_pa);
+	vmptrld(cpu->vmcs_pa);
+	vmcs_vcpu_regs(&img, r);
+}
+
 /* The SYSCALL and SWAPGS MSRs: v->regs keeps a guest's between runs. */
 static const u32 syscall_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
@@ -178,6 +202,11 @@ void vmx_switch_to_vcpu(struct hv_cpu *cpu)
 	swap_debug_registers(cpu->dom0_dr, v->dr);
 	cpu->dom0_dr6 = read_dr6();
 	write_dr6(v->regs.dr6);
+	/*
+	 * The VMCS does not hold CR2: a guest's page fault may exit before
+	 * its handler reads it, and dom0's own faults in between set it.
+	 */
+	write_cr2(v->regs.cr2);
 	for (i = 0; i < ARRAY_SIZE(syscall_msrs); i++) {
 		cpu->dom0_syscall_msrs[i] = rdmsr(syscall_msrs[i]);
 		wrmsr(syscall_msrs[i], *vcpu_syscall_msrs(v, i));
@@ -199,6 +228,7 @@ void vmx_switch_to_dom0(struct hv_cpu *cpu)
 	swap_debug_registers(v->dr, cpu->dom0_dr);
 	v->regs.dr6 = read_dr6();
 	write_dr6(cpu->dom0_dr6);
+	v->regs.cr2 = read_cr2();
 	for (i = 0; i < ARRAY_SIZE(syscall_msrs); i++) {
 		*vcpu_syscall_msrs(v, i) = rdmsr(syscall_msrs[i]);
 		wrmsr(syscall_msrs[i], cpu->dom0_syscall_msrs[i]);

@@ -10,6 +10,7 @@
 #include <hv/cpu.h>
 #include <hv/p2m.h>
 
+struct hvm_hw_cpu;
 struct vcpu;
 
 struct vcpu_ops {
@@ -40,6 +41,14 @@ struct vcpu_ops {
 	 * where the vendor cannot run guests yet; the run op then fails.
 	 */
 	int (*vcpu_create)(struct vcpu *v);
+	/*
+	 * Guest vCPU V has run and is on no CPU: the state its control
+	 * block kept (RIP, RSP, RFLAGS, control, debug and segment
+	 * registers, EFER, the SYSENTER and SYSCALL MSRs) into R, a CPU
+	 * save record. CPU is the caller's.
+	 */
+	void (*vcpu_save)(struct hv_cpu *cpu, struct vcpu *v,
+			  struct hvm_hw_cpu *r);
 	/* The guest on CPU wrote a valid IA32_PAT, now in cpu->vcpu->pat. */
 	void (*set_guest_pat)(struct hv_cpu *cpu);
 };

@@ -8,6 +8,8 @@
 
 #include <hv/cpu.h>
 
+struct hvm_hw_cpu;
+
 /*
  * KXEN_OP_VCPU_RUN: vCPU ID of DOMID is to run on CPU from the end of
  * this exit on. 0, a KXEN_RUN_* saying why it may not, or a negative
@@ -96,6 +98,13 @@ bool vcpu_port_io(struct hv_cpu *cpu, u16 port, unsigned int size, bool in,
 		  bool string, u64 rip);
 /* XSETBV to XCR0 by the guest: 0, or -XEN_EINVAL (then #GP). */
 long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val);
+
+/*
+ * Into R, V's CPU record, what V's last run left that the hypervisor
+ * keeps (its general registers but RSP, DR0-3, its FPU state); the
+ * vendor's vcpu_save() has the rest.
+ */
+void vcpu_record_live(struct vcpu *v, struct hvm_hw_cpu *r);
 /* CPUID by the guest, on REGS. */
 void vcpu_cpuid(struct hv_cpu *cpu);
 /*
