@@ -7,7 +7,10 @@
 # survive to report; the lab stops the emulator on reset (QEMU's
 # -no-reboot; bochs when the firmware boots again).
 #   hv_shutdown_test.sh          AMD SVM, under QEMU
-#   hv_shutdown_test.sh --vmx    Intel VMX, under bochs
+#   hv_shutdown_test.sh --vmx    Intel VMX, under bochs: the two resets
+#                                only, as the reboot notifier's hand-back
+#                                is rmmod's, which the VMX run tests, and
+#                                each bochs boot takes over 3 minutes
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
@@ -48,9 +51,14 @@ down()
 
 ktap_header 3
 # reboot(2) with LINUX_REBOOT_CMD_RESTART, as "reboot -f" does.
-down "reboot devirtualizes, then restarts" \
-	"sync; python3 -c 'import ctypes; ctypes.CDLL(None).reboot(0x01234567)'" \
-	"Linux is now dom0" "back to bare Linux" "hypervisor gone" "reboot: Restarting system"
+if [ "${1:-}" = --vmx ]; then
+	ktap_skip "reboot devirtualizes, then restarts" "the hand-back is rmmod's"
+else
+	down "reboot devirtualizes, then restarts" \
+		"sync; python3 -c 'import ctypes; ctypes.CDLL(None).reboot(0x01234567)'" \
+		"Linux is now dom0" "back to bare Linux" "hypervisor gone" \
+		"reboot: Restarting system"
+fi
 down "a panic under kxen still resets the machine" \
 	"echo c >/proc/sysrq-trigger" "Linux is now dom0" "Kernel panic"
 down "a SysRq emergency restart under kxen resets the machine" \
