@@ -203,9 +203,12 @@ void domain_memory_release(struct domain *d)
  * Backs [gpa, gpa + (PAGE_SIZE << order)) of D with zeroed pool pages,
  * whole 2 MiB chunks where the range allows (the guest then gets large
  * pages), single pages elsewhere. For a translated guest an extent need
- * not be machine-contiguous, so a 1 GiB extent is 512 chunks.
+ * not be machine-contiguous, so a 1 GiB extent is 512 chunks. When no
+ * whole chunk is free, single pages make up a 2 MiB piece, unless
+ * WHOLE_CHUNKS: the caller may grow the pool instead (-XEN_ENOMEM).
  */
-static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
+static long populate_extent(struct domain *d, u64 gpa, unsigned int order,
+			    bool whole_chunks)
 {
 	u64 end = gpa + (PAGE_SIZE << order), at, n;
 	void *pages;
@@ -226,6 +229,10 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order)
 		    claims_allow(d, CHUNK_PAGES)) {
 			n = CHUNK_PAGES;
 			pages = pages_alloc(&hv_pool, n);
+			if (!pages && whole_chunks) {
+				release(d, gpa, at, false);
+				return -XEN_ENOMEM;
+			}
 			if (!pages)
 				n = 1;
 		}
@@ -326,7 +333,7 @@ static long reservation_op(struct hv_cpu *cpu, unsigned int op,
 			break;
 		}
 		if (populate)
-			err = populate_extent(d, gpa, r.extent_order);
+			err = populate_extent(d, gpa, r.extent_order, grow);
 		else
 			err = release(d, gpa, gpa + (PAGE_SIZE << r.extent_order),
 				      true);

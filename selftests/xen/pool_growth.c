@@ -3,10 +3,11 @@
  * The hypervisor's pool growing by dom0's donations, through Debian's
  * libxenctrl, with kxen loaded with its default pool (32 MiB, growing
  * to half of RAM): physinfo's free memory counts what the pool may
- * still grow by, a populate, a claim and a paging pool bigger than
- * the pool's free memory succeed, the donated chunks go back once the domain
- * is destroyed, and a populate beyond what dom0 may give stops part way
- * with dom0 unharmed.
+ * still grow by; a populate, a claim and a paging pool bigger than the
+ * pool's free memory succeed; the donated chunks go back once the
+ * domain is destroyed; a 2 MiB extent grows the pool when no whole
+ * chunk is free; and a populate beyond what dom0 may give stops part
+ * way with dom0 unharmed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,40 @@ static void test_grow_and_give_back(void)
 }
 
 /*
+ * With the pool's free pages scattered, none in a whole chunk, a 2 MiB
+ * extent grows the pool rather than being made of single pages: the
+ * guest keeps its large pages.
+ */
+static void test_large_extent_grows(void)
+{
+	unsigned long long load_pages = pool_pages(), was_free = pool_free();
+	unsigned long n = was_free - 200, half = n / 2, i;
+	uint32_t domid = new_pvh_domain(xch, (n + 2048) * 4);
+	xen_pfn_t *gfns = calloc(n, sizeof(*gfns)), big = (n + 1023) & ~511ul;
+	bool ok = domid && gfns;
+
+	for (i = 0; ok && i < n; i++)
+		gfns[i] = i;
+	ok = ok && !xc_domain_populate_physmap_exact(xch, domid, n, 0, 0, gfns);
+	for (i = 0; ok && i < half; i++)
+		gfns[i] = 2 * i + 1;
+	ok = ok && !xc_domain_decrease_reservation_exact(xch, domid, half, 0,
+							 gfns);
+	ktap_test_result(ok && chunks_donated() == 0 && pool_free() > half,
+			 "%lu single pages taken, every other one given back: %llu pages free, scattered",
+			 n, pool_free());
+	ok = ok && xc_domain_populate_physmap(xch, domid, 1, ORDER_2M, 0,
+					      &big) == 1;
+	ktap_test_result(ok && chunks_donated() > 0,
+			 "a 2 MiB extent then grows the pool (%llu chunks donated) rather than take single pages",
+			 chunks_donated());
+	ktap_test_result(domid && !xc_domain_destroy(xch, domid) &&
+			 given_back(load_pages),
+			 "destroyed: all goes back");
+	free(gfns);
+}
+
+/*
  * Beyond half of RAM dom0 gives nothing: the populate stops part way,
  * as on Xen with no more free memory, and the memory comes back.
  */
@@ -145,13 +180,14 @@ static void test_limit(void)
 
 int main(void)
 {
-	ktap_print_header(9);
+	ktap_print_header(12);
 	xch = xc_interface_open(NULL, NULL, 0);
 	if (!xch) {
 		ktap_test_result(0, "xc_interface_open");
 		return ktap_finished();
 	}
 	test_grow_and_give_back();
+	test_large_extent_grows();
 	test_limit();
 	xc_interface_close(xch);
 	return ktap_finished();
