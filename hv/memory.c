@@ -229,14 +229,10 @@ static long populate_extent(struct domain *d, u64 gpa, unsigned int order,
 		    claims_allow(d, CHUNK_PAGES)) {
 			n = CHUNK_PAGES;
 			pages = pages_alloc(&hv_pool, n);
-			if (!pages && whole_chunks) {
-				release(d, gpa, at, false);
-				return -XEN_ENOMEM;
-			}
-			if (!pages)
+			if (!pages && !whole_chunks)
 				n = 1;
 		}
-		if (!pages && claims_allow(d, 1))
+		if (!pages && n == 1 && claims_allow(d, 1))
 			pages = page_alloc(&hv_pool);
 		if (!pages ||
 		    p2m_set(&d->p2m, at, page_pool_pa(&hv_pool, pages),

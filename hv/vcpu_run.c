@@ -98,15 +98,7 @@ long vcpu_set_xcr0(struct hv_cpu *cpu, u64 val)
 	u64 allowed = cpu->dom0_xcr0 & XSTATE_GUEST_MAX &
 		      policy_xcr0(cpu->vcpu->domain->cpu_policy);
 
-	/*
-	 * x87 always; AVX needs SSE; AVX-512's three parts go together and
-	 * need AVX; MPX's two go together.
-	 */
-	if (!(val & XCR0_X87) || val & ~allowed ||
-	    (val & XCR0_AVX && !(val & XCR0_SSE)) ||
-	    ((val & XCR0_AVX512) &&
-	     (val & (XCR0_AVX512 | XCR0_AVX)) != (XCR0_AVX512 | XCR0_AVX)) ||
-	    ((val & XCR0_MPX) && (val & XCR0_MPX) != XCR0_MPX))
+	if (!xcr0_valid(val, allowed))
 		return -XEN_EINVAL;
 	cpu->vcpu->xcr0 = val;
 	xsetbv(0, val);

@@ -3,7 +3,8 @@
  * kxen's own view of the hypervisor:
  *
  * /sys/kernel/kxen/hv/     active, load_us, pool (pages it has, free
- *                          ones, chunks donated since load), exits (per
+ *                          ones, chunks donated and not yet taken back,
+ *                          the most pages it may grow to), exits (per
  *                          CPU, by reason)
  * /sys/kernel/debug/kxen/  log (the hypervisor's log ring), and for the
  *                          isolation test hv_page and hv_page_hash: what

@@ -37,15 +37,13 @@ static xenforeignmemory_handle *fmem;
 
 static uint32_t new_guest(void)
 {
-	struct xen_domctl_createdomain cfg = pvh_config(1);
+	uint32_t domid = new_pvh_domain(xch, 1024);
 	xen_pfn_t gfns[NR_RAM];
-	uint32_t domid = 0;
 	unsigned int i;
 
 	for (i = 0; i < NR_RAM; i++)
 		gfns[i] = FIRST_GFN + i;
-	if (xc_domain_create(xch, &domid, &cfg) ||
-	    xc_domain_setmaxmem(xch, domid, 1024) ||
+	if (!domid ||
 	    xc_domain_populate_physmap_exact(xch, domid, NR_RAM, 0, 0, gfns)) {
 		ktap_diag("cannot make a guest with %u pages: %s", NR_RAM,
 			  strerror(errno));

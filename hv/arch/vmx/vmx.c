@@ -387,15 +387,11 @@ static int vmx_msr(struct hv_cpu *cpu, u32 msr, bool write, u64 *val)
 static void handle_xsetbv(struct hv_cpu *cpu)
 {
 	u64 val = guest_edx_eax(cpu);
-	u64 avx512 = val & XCR0_AVX512, mpx = val & XCR0_MPX;
 	u32 r[4];
 
 	cpuid_count(0xd, 0, r);
-	if ((u32)cpu->regs[REG_RCX] || !(val & XCR0_X87) ||
-	    (val & ~((u64)r[3] << 32 | r[0])) ||
-	    ((val & XCR0_AVX) && !(val & XCR0_SSE)) ||
-	    (avx512 && (avx512 != XCR0_AVX512 || !(val & XCR0_AVX))) ||
-	    (mpx && mpx != XCR0_MPX)) {
+	if ((u32)cpu->regs[REG_RCX] ||
+	    !xcr0_valid(val, (u64)r[3] << 32 | r[0])) {
 		inject_gp();
 		return;
 	}

@@ -73,8 +73,9 @@ void foreign_unhide(u64 pa, u64 size);
 
 /*
  * Whether CPU must flush dom0's translations, and the hypervisor's
- * own, before dom0 runs on it again (the vendor code does). The last CPU to be told frees the pages
- * waiting for the flush: this one is in host mode until it has flushed.
+ * own, before dom0 runs on it again (the vendor code does). The last
+ * CPU to be told frees the pages waiting for the flush: this one is in
+ * host mode until it has flushed.
  */
 bool foreign_flush_due(u32 cpu);
 

@@ -249,6 +249,20 @@ static inline u64 xgetbv(u32 index)
 	return (u64)hi << 32 | lo;
 }
 
+/*
+ * Whether XSETBV takes VAL into XCR0 on a CPU with the SUPPORTED
+ * components: x87 always; AVX needs SSE; AVX-512's three parts go
+ * together and need AVX; MPX's two go together.
+ */
+static inline bool xcr0_valid(u64 val, u64 supported)
+{
+	return (val & XCR0_X87) && !(val & ~supported) &&
+	       (!(val & XCR0_AVX) || (val & XCR0_SSE)) &&
+	       (!(val & XCR0_AVX512) ||
+		(val & (XCR0_AVX512 | XCR0_AVX)) == (XCR0_AVX512 | XCR0_AVX)) &&
+	       (!(val & XCR0_MPX) || (val & XCR0_MPX) == XCR0_MPX);
+}
+
 static inline void xsetbv(u32 index, u64 val)
 {
 	asm volatile("xsetbv" : : "c"(index), "a"((u32)val),

@@ -375,10 +375,12 @@ void irq_dispatch(unsigned int slot)
 	irq_handlers[slot]();
 }
 
-/* Runs the RDMSR or WRMSR in FN with the #GP gate in place. */
 unsigned int gp_insn_len;
 
-/* Whether FN(INDEX, VAL), an instruction of INSN_LEN bytes, raised #GP. */
+/*
+ * Runs the instruction in FN, of INSN_LEN bytes, with the #GP gate in
+ * place: whether it raised #GP.
+ */
 static bool faults(void (*fn)(uint32_t index, uint64_t *val), uint32_t index,
 		   uint64_t *val, unsigned int insn_len)
 {
